@@ -1,0 +1,143 @@
+/**
+ * The whole pipeline, as a library call: capture → decode → flow → records.
+ * The CLI is a thin layer over analyze().
+ */
+import type { Readable } from 'node:stream';
+import { openCapture } from './capture/open.js';
+import { mergeReaders } from './capture/merge.js';
+import type { CaptureInfo, CaptureReader } from './capture/types.js';
+import { CaptureError } from './capture/types.js';
+import { Decoder } from './decode/decoder.js';
+import { LayerCounter } from './decode/counts.js';
+import { Packet } from './decode/packet.js';
+import { FlowTracker } from './flow/tracker.js';
+import type { FlowRecord, LayerCounts, PacketEvent, Transition } from './flow/types.js';
+
+export interface AnalyzeOptions {
+  /** TIME_WAIT duration in seconds of capture time (default 60, Linux; RFC 793's 2×MSL is 240). */
+  timeWait?: number;
+  /** Seconds of silence after which an open connection's record is final and released (default: never). */
+  idleTimeout?: number;
+  /** Make VLAN ids part of the connection key. */
+  vlanKey?: boolean;
+  /** Include each record's transitions (record.transitions). */
+  transitions?: boolean;
+  /**
+   * Streaming: called with each record as soon as its fate is final (closed and past TIME_WAIT,
+   * reset, idle) and at capture end for the rest. Records are then not kept in the result.
+   */
+  onRecord?: (r: FlowRecord) => void;
+  /** Called for every state transition of every connection. */
+  onTransition?: (t: Transition) => void;
+  /** Which flows to trace packet by packet (by flow id, decided at the flow's first packet). */
+  trace?: (flowId: number) => boolean;
+  onPacket?: (e: PacketEvent) => void;
+  /** Stop reading (e.g. on SIGINT): what was read so far is still analysed and reported. */
+  signal?: AbortSignal;
+  /** Called now and then while reading, for progress display. */
+  onProgress?: (bytesRead: number, totalBytes: number | null, packets: number) => void;
+  /** At most this many connections kept open at once; the oldest idle are evicted beyond it. */
+  maxConnections?: number;
+  /** Standard input stream, for the input "-" (defaults to process.stdin). */
+  stdin?: Readable;
+}
+
+export interface AnalysisResult {
+  /** Every connection, in id order (empty when onRecord streamed them). */
+  records: FlowRecord[];
+  /** One entry per input file. */
+  captures: CaptureInfo[];
+  layers: LayerCounts;
+  /** First and last packet timestamps, null when no packets. */
+  firstSec: number | null;
+  firstNsec: number | null;
+  lastSec: number | null;
+  lastNsec: number | null;
+  /** Connections evicted by the maxConnections bound (SYN flood protection). */
+  evicted: number;
+  /** Reading was stopped by the signal before the end of the input. */
+  interrupted: boolean;
+  /** The first fatal input error (what was read before it is in the results), or null. */
+  error: CaptureError | null;
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+/** Analyse one or more captures (merged in timestamp order). Never throws for bad capture bytes. */
+export async function analyze(inputs: string | string[], opts: AnalyzeOptions = {}): Promise<AnalysisResult> {
+  const files = typeof inputs === 'string' ? [inputs] : inputs;
+  const readers: CaptureReader[] = [];
+  try {
+    for (const f of files) readers.push(await openCapture(f, { stdin: opts.stdin }));
+  } catch (e) {
+    for (const r of readers) await r.close();
+    throw e;
+  }
+  const reader = readers.length === 1 ? readers[0] : mergeReaders(readers);
+  const decoder = new Decoder();
+  const counter = new LayerCounter();
+  const pkt = new Packet();
+  const records: FlowRecord[] = [];
+  const tracker = new FlowTracker({
+    timeWait: opts.timeWait ?? 60,
+    idleTimeout: opts.idleTimeout ?? 0,
+    vlanKey: opts.vlanKey ?? false,
+    transitions: opts.transitions ?? false,
+    onRecord: opts.onRecord ?? ((r) => records.push(r)),
+    onTransition: opts.onTransition,
+    trace: opts.trace,
+    onPacket: opts.onPacket,
+    maxConnections: opts.maxConnections ?? 0,
+  });
+
+  let firstSec: number | null = null;
+  let firstNsec: number | null = null;
+  let lastSec: number | null = null;
+  let lastNsec: number | null = null;
+  let packets = 0;
+  let interrupted = false;
+  const signal = opts.signal;
+  const onProgress = opts.onProgress;
+  try {
+    for (;;) {
+      const r = reader.next();
+      if (r === null) {
+        if (signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        if (onProgress) onProgress(reader.info.bytesRead, reader.info.fileSize, packets);
+        if (!(await reader.fill())) break;
+        continue;
+      }
+      packets++;
+      if (firstSec === null) {
+        firstSec = r.tsSec;
+        firstNsec = r.tsNsec;
+      }
+      lastSec = r.tsSec;
+      lastNsec = r.tsNsec;
+      decoder.decode(r, pkt);
+      counter.add(pkt);
+      tracker.add(pkt, r);
+      if ((packets & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(reader.info.bytesRead, reader.info.fileSize, packets);
+    }
+  } finally {
+    await reader.close();
+  }
+  tracker.finish();
+  const captures = readers.map((r) => r.info);
+  const error = captures.find((c) => c.error)?.error ?? null;
+  return {
+    records,
+    captures,
+    layers: counter.result(),
+    firstSec,
+    firstNsec,
+    lastSec,
+    lastNsec,
+    evicted: tracker.evicted,
+    interrupted,
+    error,
+  };
+}
