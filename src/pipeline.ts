@@ -11,7 +11,7 @@ import { Decoder } from './decode/decoder.js';
 import { LayerCounter } from './decode/counts.js';
 import { Packet } from './decode/packet.js';
 import { FlowTracker } from './flow/tracker.js';
-import type { FlowRecord, LayerCounts, PacketEvent, Transition } from './flow/types.js';
+import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Transition } from './flow/types.js';
 
 export interface AnalyzeOptions {
   /** TIME_WAIT duration in seconds of capture time (default 60, Linux; RFC 793's 2×MSL is 240). */
@@ -29,8 +29,8 @@ export interface AnalyzeOptions {
   onRecord?: (r: FlowRecord) => void;
   /** Called for every state transition of every connection. */
   onTransition?: (t: Transition) => void;
-  /** Which flows to trace packet by packet (by flow id, decided at the flow's first packet). */
-  trace?: (flowId: number) => boolean;
+  /** Which flows to trace packet by packet: asked once per flow, at its first packet. */
+  trace?: (flowId: number, client: Endpoint, server: Endpoint, proto: Proto) => boolean;
   onPacket?: (e: PacketEvent) => void;
   /** Stop reading (e.g. on SIGINT): what was read so far is still analysed and reported. */
   signal?: AbortSignal;

@@ -109,6 +109,18 @@ export interface DirectionAnalysis {
   seqBytes: number;
 }
 
+/** What `--format zeek` needs: Zeek's own view of the connection (its originator may differ from our client). */
+export interface ZeekFields {
+  conn_state: ZeekConnState;
+  history: string;
+  missed_bytes: number;
+  /** Zeek's originator is our client (false when Zeek would have flipped the roles). */
+  origIsClient: boolean;
+  /** Zeek's orig_bytes / resp_bytes (TCP: sequence span; unset (null) where Zeek leaves them unset). */
+  orig_bytes: number | null;
+  resp_bytes: number | null;
+}
+
 export interface Transition {
   /** Flow id. */
   flow: number;
@@ -170,7 +182,7 @@ export interface FlowRecord {
   retransmissions: PerSide<number>;
   /** Full sequence/window analysis per sending side (TCP only). */
   analysis: PerSide<DirectionAnalysis> | null;
-  zeek: { conn_state: ZeekConnState; history: string; missed_bytes: number };
+  zeek: ZeekFields;
   /** A SYN reused this 4-tuple while an earlier connection was still in TIME_WAIT. */
   portReuse: boolean;
   /** RSTs seen outside the receiver's window (not applied; possible injection). */
