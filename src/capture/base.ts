@@ -1,0 +1,99 @@
+/**
+ * What the pcap and pcapng readers share: the info object, the end-of-input bookkeeping
+ * (partial record → warning, stream error → warning or error) and stopping on damage.
+ */
+import type { ByteSource } from './source.js';
+import { CaptureError, RawRecord } from './types.js';
+import type { CaptureFormat, CaptureInfo, CaptureReader } from './types.js';
+
+/** Largest captured length accepted for one packet (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
+export const MAX_PACKET = 262144;
+
+export function newInfo(file: string, format: CaptureFormat, gzip: boolean, fileSize: number | null): CaptureInfo {
+  return {
+    file,
+    format,
+    gzip,
+    nanosecond: false,
+    byteOrder: 'little',
+    version: '',
+    snaplen: 0,
+    interfaces: [],
+    packets: 0,
+    bytesRead: 0,
+    fileSize,
+    sections: 0,
+    warnings: [],
+    error: null,
+  };
+}
+
+export abstract class BaseReader implements CaptureReader {
+  readonly info: CaptureInfo;
+  protected readonly rec = new RawRecord();
+  /** Reading is over (end of input, damage, or close()). */
+  protected done = false;
+  protected count = 0;
+
+  constructor(
+    protected readonly src: ByteSource,
+    file: string,
+    format: CaptureFormat,
+    gzip: boolean,
+    fileSize: number | null,
+  ) {
+    this.info = newInfo(file, format, gzip, fileSize);
+  }
+
+  abstract next(): RawRecord | null;
+
+  /** What the unconsumed bytes at the end of the input were going to be, for the warning. */
+  protected abstract describePartial(bytes: number): string;
+
+  async fill(): Promise<boolean> {
+    if (this.done) return false;
+    if (await this.src.fill()) return true;
+    this.finish();
+    return false;
+  }
+
+  protected warn(offset: number, message: string): void {
+    this.info.warnings.push({ file: this.info.file, offset, message });
+  }
+
+  /** Stop on damage at buffer index `at`: everything before it has been delivered. */
+  protected fatal(at: number, reason: string): void {
+    const s = this.src;
+    this.info.error = new CaptureError(this.info.file, s.base + at, reason);
+    s.pos = at;
+    s.end = at;
+    this.info.bytesRead = s.base + at;
+    this.info.packets = this.count;
+    this.done = true;
+  }
+
+  /** End of input: report a partial record and any stream error. */
+  protected finish(): void {
+    const s = this.src;
+    this.done = true;
+    this.info.packets = this.count;
+    this.info.bytesRead = s.base + s.pos;
+    const rem = s.end - s.pos;
+    const err = s.readError;
+    if (err !== null && !err.truncated) {
+      this.info.error = new CaptureError(this.info.file, s.base + s.end, err.message);
+      return;
+    }
+    if (err !== null) this.warn(s.base + s.end, err.message);
+    if (rem > 0) this.warn(s.base + s.pos, this.describePartial(rem));
+  }
+
+  async close(): Promise<void> {
+    if (!this.done) {
+      this.done = true;
+      this.info.packets = this.count;
+      this.info.bytesRead = this.src.base + this.src.pos;
+    }
+    await this.src.close();
+  }
+}
