@@ -510,32 +510,37 @@ async function main() {
 async function setupCheck() {
   const frames = await import(resolve(root, 'dist/synth/frames.js'));
   let mismatches = 0;
+  let checked = 0;
+  process.on('exit', () => process.stderr.write(`check: ${checked} frames compared with tcpFrame, ${mismatches} differ\n`));
   return (frame, src, dst, sport, dport, tsval, tsecr, ipid) => {
     const ip = (n) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+    let letters = '';
+    for (const [bit, ch] of [[1, 'F'], [2, 'S'], [4, 'R'], [8, 'P'], [16, 'A']]) if (P.flags & bit) letters += ch;
     const want = frames.tcpFrame({
       src: ip(src),
       dst: ip(dst),
-      srcPort: sport,
-      dstPort: dport,
+      sport,
+      dport,
       seq: P.seq,
       ack: P.ack,
-      flags: P.flags,
+      flags: letters,
       window: P.win,
       ipId: ipid,
       ttl: 64,
       df: true,
       srcMac: frame.slice(6, 12),
       dstMac: frame.slice(0, 6),
-      options: frame.slice(54, 34 + TCP_HDR[P.shape]),
+      options: { raw: frame.slice(54, 34 + TCP_HDR[P.shape]) },
       payload: frame.slice(34 + TCP_HDR[P.shape]),
     });
     void tsval;
     void tsecr;
+    checked++;
     if (want.length !== frame.length || want.some((v, i) => v !== frame[i])) {
       if (mismatches++ < 5) {
         const diff = [];
         for (let i = 0; i < Math.max(want.length, frame.length); i++) if (want[i] !== frame[i]) diff.push(i);
-        process.stderr.write(`check: frame differs from tcpFrame at bytes ${diff.slice(0, 12).join(',')} (len ${frame.length} vs ${want.length})\n`);
+        process.stderr.write(`check: frame ${checked} differs from tcpFrame at bytes ${diff.slice(0, 12).join(',')} (len ${frame.length} vs ${want.length})\n`);
       }
     }
   };
