@@ -1,0 +1,34 @@
+/**
+ * CSV per RFC 4180: a header row of field names (fields.ts), CRLF line ends (RFC 4180 §2.1),
+ * fields holding a comma, a double quote, CR or LF are enclosed in double quotes and inner quotes
+ * are doubled (§2.6, §2.7). Unset values (null) are empty fields.
+ */
+import type { FlowRecord } from '../flow/types.js';
+import { FIELDS, type FieldValue } from './fields.js';
+
+export const CSV_EOL = '\r\n';
+
+const CSV_FIELDS = FIELDS.filter((f) => f.csv);
+
+export function csvField(v: FieldValue): string {
+  if (v === null) return '';
+  const s = typeof v === 'string' ? v : String(v);
+  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+export function csvHeader(): string {
+  return CSV_FIELDS.map((f) => csvField(f.name)).join(',') + CSV_EOL;
+}
+
+export function csvRow(r: FlowRecord): string {
+  let out = '';
+  for (let i = 0; i < CSV_FIELDS.length; i++) {
+    if (i) out += ',';
+    out += csvField(CSV_FIELDS[i].get(r));
+  }
+  return out + CSV_EOL;
+}
+
+export function csvColumns(): string[] {
+  return CSV_FIELDS.map((f) => f.name);
+}

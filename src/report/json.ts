@@ -1,0 +1,24 @@
+/**
+ * JSON and NDJSON: the FlowRecord itself is the contract (issue 3). NDJSON is one record per line;
+ * JSON is an array, written incrementally so it can be streamed too.
+ */
+import type { FlowRecord } from '../flow/types.js';
+
+export function ndjsonLine(r: FlowRecord): string {
+  return JSON.stringify(r) + '\n';
+}
+
+/** Incremental JSON array writer: open(), item() for each record, close(). Output is valid JSON. */
+export class JsonArrayWriter {
+  private n = 0;
+  constructor(private readonly write: (s: string) => void) {}
+  open(): void {
+    this.write('[');
+  }
+  item(v: unknown): void {
+    this.write((this.n++ ? ',\n' : '\n') + JSON.stringify(v));
+  }
+  close(): void {
+    this.write(this.n ? '\n]\n' : ']\n');
+  }
+}

@@ -1,0 +1,278 @@
+/**
+ * Stuck connections: sides whose state at capture end is one a healthy connection passes through
+ * quickly (CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED, TIME_WAIT), held for
+ * at least `stuckAfter` seconds. Grouped by the endpoint (ip:port) of the side in that state.
+ * Pure: the CLI and the HTML report share it. Streaming: add() records one at a time; only
+ * stuck ones are kept.
+ */
+import type { Endpoint, FlowRecord, Side, TcpState } from '../flow/types.js';
+import { formatDuration, formatEndpoint } from './fmt.js';
+
+export const STUCK_STATES: readonly TcpState[] = [
+  'CLOSE_WAIT', 'FIN_WAIT_1', 'FIN_WAIT_2', 'LAST_ACK', 'CLOSING', 'SYN_SENT', 'SYN_RECEIVED', 'TIME_WAIT',
+];
+const STUCK_SET = new Set<TcpState>(STUCK_STATES);
+
+/** Linux's default net.ipv4.ip_local_port_range. */
+export const EPHEMERAL_LOW = 32768;
+export const EPHEMERAL_HIGH = 60999;
+export const EPHEMERAL_COUNT = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1; // 28232
+
+export interface StuckGroup {
+  endpoint: Endpoint;
+  state: TcpState;
+  count: number;
+  oldestSeconds: number;
+  /** Flow ids, ascending. */
+  ids: number[];
+  /** Which side of the connections holds the state. */
+  side: Side;
+  /** The peers these connections are with (distinct endpoints, at most 5 listed). */
+  peers: Endpoint[];
+  peerCount: number;
+  /** Set on merged client-side groups (aggregateClientGroups): how many local ports they span. */
+  localPorts?: number;
+  meaning: string;
+}
+
+export interface TimeWaitHost {
+  ip: string;
+  count: number;
+  oldestSeconds: number;
+  /** Distinct local ports tied up, and how many of them are in Linux's ephemeral range. */
+  ports: number;
+  ephemeralPorts: number;
+  ids: number[];
+}
+
+export interface PortReuse {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+}
+
+/** One plain sentence: what holding `state` means for the host `who` (n connections). */
+export function stuckMeaning(state: TcpState, who: string, n: number, timeWait = 60): string {
+  const peers = n === 1 ? 'the peer' : 'the peers';
+  const have = n === 1 ? 'has' : 'have';
+  switch (state) {
+    case 'CLOSE_WAIT':
+      return `${peers} closed, the application on ${who} has not called close()`;
+    case 'FIN_WAIT_1':
+      return `${who} closed (sent its FIN) but ${peers} never acknowledged it: ${n === 1 ? 'it is' : 'they are'} gone or unreachable, or the FIN or its ACK was lost`;
+    case 'FIN_WAIT_2':
+      return `${who} closed and ${peers} acknowledged its FIN, but ${peers} ${have} not closed: ${n === 1 ? "the peer's application has" : "the peers' applications have"} not called close() (Linux drops an orphaned FIN_WAIT_2 after net.ipv4.tcp_fin_timeout, 60 s)`;
+    case 'LAST_ACK':
+      return `${peers} closed, ${who} closed too and is waiting for the ACK of its FIN: ${peers} ${have} gone or the ACK was lost, and ${who} retransmits the FIN until it gives up`;
+    case 'CLOSING':
+      return `${who} and ${peers} closed at the same time (the FINs crossed) and ${who} is still waiting for the ACK of its own FIN`;
+    case 'SYN_SENT':
+      return `${who} sent SYN and got no answer: the server is down or a firewall drops the SYN, or the SYN or the SYN-ACK was lost`;
+    case 'SYN_RECEIVED':
+      return `${who} answered SYN with SYN-ACK but the handshake was never completed: ${peers} did not send the final ACK (spoofed SYNs of a SYN flood, or the ACK is dropped on the way)`;
+    case 'TIME_WAIT':
+      return `${who} closed first and keeps each 4-tuple for ${timeWait} s (2×MSL; Linux: 60 s) so old duplicate segments expire before the 4-tuple is used again`;
+    default:
+      return `${who} is in ${state}`;
+  }
+}
+
+interface Acc {
+  endpoint: Endpoint;
+  state: TcpState;
+  side: Side;
+  count: number;
+  oldest: number;
+  ids: number[];
+  peers: Map<string, Endpoint>;
+}
+
+export class StuckCollector {
+  private groupsMap = new Map<string, Acc>();
+  private reuse: PortReuse[] = [];
+  private tw = new Map<string, { count: number; oldest: number; ports: Set<number>; ids: number[] }>();
+
+  constructor(
+    readonly stuckAfter = 10,
+    readonly timeWait = 60,
+  ) {}
+
+  /** Whether this side of the record counts as stuck. */
+  isStuck(r: FlowRecord, side: Side): boolean {
+    const s = r.state[side];
+    const age = r.stateSeconds[side];
+    return r.proto === 'tcp' && s !== null && STUCK_SET.has(s) && age !== null && age >= this.stuckAfter;
+  }
+
+  add(r: FlowRecord): void {
+    if (r.portReuse) this.reuse.push({ id: r.id, client: r.client, server: r.server });
+    if (r.proto !== 'tcp') return;
+    for (const side of ['client', 'server'] as const) {
+      if (!this.isStuck(r, side)) continue;
+      const state = r.state[side]!;
+      const age = r.stateSeconds[side]!;
+      const ep = r[side];
+      const peer = side === 'client' ? r.server : r.client;
+      const key = `${ep.ip}|${ep.port}|${state}`;
+      let g = this.groupsMap.get(key);
+      if (!g) {
+        g = { endpoint: { ip: ep.ip, port: ep.port }, state, side, count: 0, oldest: 0, ids: [], peers: new Map() };
+        this.groupsMap.set(key, g);
+      }
+      g.count++;
+      if (age > g.oldest) g.oldest = age;
+      g.ids.push(r.id);
+      if (g.peers.size < 1000) g.peers.set(`${peer.ip}|${peer.port}`, peer);
+      if (state === 'TIME_WAIT') {
+        let h = this.tw.get(ep.ip);
+        if (!h) this.tw.set(ep.ip, (h = { count: 0, oldest: 0, ports: new Set(), ids: [] }));
+        h.count++;
+        if (age > h.oldest) h.oldest = age;
+        h.ports.add(ep.port);
+        h.ids.push(r.id);
+      }
+    }
+  }
+
+  /** Groups, most connections first (then oldest first). */
+  groups(): StuckGroup[] {
+    const out: StuckGroup[] = [];
+    for (const g of this.groupsMap.values()) {
+      const ids = [...g.ids].sort((a, b) => a - b);
+      out.push({
+        endpoint: g.endpoint,
+        state: g.state,
+        count: g.count,
+        oldestSeconds: g.oldest,
+        ids,
+        side: g.side,
+        peers: [...g.peers.values()].slice(0, 5),
+        peerCount: g.peers.size,
+        meaning: stuckMeaning(g.state, g.endpoint.ip, g.count, this.timeWait),
+      });
+    }
+    out.sort(
+      (a, b) =>
+        b.count - a.count ||
+        b.oldestSeconds - a.oldestSeconds ||
+        STUCK_STATES.indexOf(a.state) - STUCK_STATES.indexOf(b.state) ||
+        (a.endpoint.ip < b.endpoint.ip ? -1 : a.endpoint.ip > b.endpoint.ip ? 1 : 0) ||
+        a.endpoint.port - b.endpoint.port,
+    );
+    return out;
+  }
+
+  timeWaitHosts(): TimeWaitHost[] {
+    const out: TimeWaitHost[] = [];
+    for (const [ip, h] of this.tw) {
+      let eph = 0;
+      for (const p of h.ports) if (p >= EPHEMERAL_LOW && p <= EPHEMERAL_HIGH) eph++;
+      out.push({ ip, count: h.count, oldestSeconds: h.oldest, ports: h.ports.size, ephemeralPorts: eph, ids: [...h.ids].sort((a, b) => a - b) });
+    }
+    return out.sort((a, b) => b.count - a.count || (a.ip < b.ip ? -1 : 1));
+  }
+
+  portReuse(): PortReuse[] {
+    return [...this.reuse].sort((a, b) => a.id - b.id);
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const g of this.groupsMap.values()) n += g.count;
+    return n;
+  }
+}
+
+/** What `--format json` prints: the groups as {endpoint, state, count, oldestSeconds, ids} (plus side, peers, meaning). */
+export function stuckJson(groups: StuckGroup[]): object[] {
+  return groups.map((g) => ({
+    endpoint: g.endpoint,
+    state: g.state,
+    count: g.count,
+    oldestSeconds: g.oldestSeconds,
+    ids: g.ids,
+    side: g.side,
+    meaning: g.meaning,
+  }));
+}
+
+/** One line per group, e.g. `10.0.0.5:8080 holds 312 connections in CLOSE_WAIT (oldest 4m12s): …`. */
+export function stuckLine(g: StuckGroup): string {
+  const conns = g.count === 1 ? '1 connection' : `${g.count} connections`;
+  let with_ = '';
+  if (g.side === 'client' && g.peerCount === 1) with_ = ` to ${formatEndpoint(g.peers[0])}`;
+  else if (g.side === 'server' && g.peerCount === 1) with_ = ` with ${formatEndpoint(g.peers[0])}`;
+  const who = g.localPorts && g.localPorts > 1 ? `${g.endpoint.ip} (on ${g.localPorts} local ports)` : formatEndpoint(g.endpoint);
+  return `${who} holds ${conns} in ${g.state}${with_} (oldest ${formatDuration(g.oldestSeconds)}): ${g.meaning}`;
+}
+
+export function timeWaitLine(h: TimeWaitHost): string {
+  const conns = h.count === 1 ? '1 connection' : `${h.count} connections`;
+  const pct = ((100 * h.ephemeralPorts) / EPHEMERAL_COUNT).toFixed(h.ephemeralPorts && h.ephemeralPorts < 283 ? 2 : 1);
+  return (
+    `${h.ip} holds ${conns} in TIME_WAIT (oldest ${formatDuration(h.oldestSeconds)}) on ${h.ports} local port${h.ports === 1 ? '' : 's'}, ` +
+    `${h.ephemeralPorts} of the ${EPHEMERAL_COUNT} ephemeral ports ${EPHEMERAL_LOW}–${EPHEMERAL_HIGH} (${pct}%)`
+  );
+}
+
+export interface StuckTextOptions {
+  stuckAfter: number;
+  /** At most this many group lines (0 = all). */
+  limit?: number;
+}
+
+/**
+ * For text: connections held on the client side sit on many ephemeral ports, one group each; merge
+ * them per (host, state) so that 500 SYN_SENT from one host are one line, not 500.
+ */
+export function aggregateClientGroups(groups: StuckGroup[], timeWait = 60): StuckGroup[] {
+  const merged = new Map<string, StuckGroup & { localPorts: number }>();
+  const out: StuckGroup[] = [];
+  for (const g of groups) {
+    if (g.side !== 'client') {
+      out.push(g);
+      continue;
+    }
+    const key = `${g.endpoint.ip}|${g.state}`;
+    const m = merged.get(key);
+    if (!m) {
+      const copy = { ...g, ids: [...g.ids], peers: [...g.peers], localPorts: 1 };
+      merged.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    m.count += g.count;
+    m.localPorts++;
+    m.oldestSeconds = Math.max(m.oldestSeconds, g.oldestSeconds);
+    m.ids.push(...g.ids);
+    for (const p of g.peers) if (!m.peers.some((q) => q.ip === p.ip && q.port === p.port)) m.peers.push(p);
+    m.peerCount = m.peers.length;
+    m.meaning = stuckMeaning(m.state, m.endpoint.ip, m.count, timeWait);
+  }
+  for (const m of merged.values()) m.ids.sort((a, b) => a - b);
+  return out.sort((a, b) => b.count - a.count || b.oldestSeconds - a.oldestSeconds);
+}
+
+/** The text report of `synfin stuck`. */
+export function stuckText(c: StuckCollector, o: StuckTextOptions): string {
+  const groups = c.groups();
+  const lines: string[] = [];
+  const nonTw = aggregateClientGroups(groups.filter((g) => g.state !== 'TIME_WAIT'), c.timeWait);
+  const shown = o.limit ? nonTw.slice(0, o.limit) : nonTw;
+  for (const g of shown) lines.push(stuckLine(g));
+  if (shown.length < nonTw.length) lines.push(`… and ${nonTw.length - shown.length} more groups (--limit 0 shows all)`);
+  const tw = c.timeWaitHosts();
+  if (tw.length) {
+    if (lines.length) lines.push('');
+    lines.push(`TIME_WAIT: ${stuckMeaning('TIME_WAIT', 'the host', 2, c.timeWait)}.`);
+    for (const h of tw) lines.push('  ' + timeWaitLine(h));
+  }
+  const reuse = c.portReuse();
+  if (reuse.length) {
+    if (lines.length) lines.push('');
+    lines.push(`${reuse.length} 4-tuple${reuse.length === 1 ? ' was' : 's were'} reused by a new SYN while still in TIME_WAIT:`);
+    for (const u of reuse) lines.push(`  ${formatEndpoint(u.client)} → ${formatEndpoint(u.server)} (flow ${u.id})`);
+  }
+  if (lines.length === 0) lines.push(`nothing stuck: no connection has been in ${STUCK_STATES.join(', ')} for ${o.stuckAfter} s or more`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,109 @@
+/**
+ * Text tables (cli-table3, borderless, two spaces between columns) and the flow table, which drops
+ * its least important columns until it fits the terminal width.
+ */
+import Table from 'cli-table3';
+import type { FlowRecord, TcpState } from '../flow/types.js';
+import { formatBytes, formatDuration, formatEndpoint, formatMs } from './fmt.js';
+
+const NO_BORDER = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+};
+
+export type Align = 'left' | 'right';
+
+export interface Colors {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+}
+
+const ansi = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+export const COLOR: Colors = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31, 39), yellow: ansi(33, 39), green: ansi(32, 39) };
+const id = (s: string) => s;
+export const PLAIN: Colors = { bold: id, dim: id, red: id, yellow: id, green: id };
+
+/** Render rows as a borderless table; lines have no trailing spaces. */
+export function renderTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
+  const t = new Table({
+    head: head.map((h) => c.bold(h)),
+    chars: NO_BORDER,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    colAligns: aligns,
+  });
+  for (const r of rows) t.push(r);
+  return t.toString().split('\n').map((l) => l.replace(/\s+$/, '')).join('\n') + '\n';
+}
+
+interface Column {
+  head: string;
+  align: Align;
+  /** Higher survives longer when the terminal is narrow. */
+  priority: number;
+  cell: (r: FlowRecord, c: Colors) => string;
+}
+
+const STUCKISH = new Set<TcpState>(['CLOSE_WAIT', 'FIN_WAIT_1', 'FIN_WAIT_2', 'LAST_ACK', 'CLOSING', 'SYN_SENT', 'SYN_RECEIVED']);
+
+function stateCell(s: TcpState | null, c: Colors): string {
+  if (s === null) return '-';
+  if (STUCKISH.has(s)) return c.yellow(s);
+  if (s === 'TIME_WAIT') return c.dim(s);
+  return s;
+}
+
+const pair = (a: number, b: number) => `${a}/${b}`;
+
+const COLUMNS: Column[] = [
+  { head: 'ID', align: 'right', priority: 100, cell: (r) => String(r.id) },
+  { head: 'PROTO', align: 'left', priority: 60, cell: (r) => r.proto },
+  { head: 'CLIENT', align: 'left', priority: 99, cell: (r) => formatEndpoint(r.client, r.proto === 'tcp' || r.proto === 'udp') + (r.directionInferred ? '?' : '') },
+  { head: 'SERVER', align: 'left', priority: 98, cell: (r) => formatEndpoint(r.server, r.proto === 'tcp' || r.proto === 'udp') },
+  { head: 'C-STATE', align: 'left', priority: 90, cell: (r, c) => stateCell(r.state.client, c) },
+  { head: 'S-STATE', align: 'left', priority: 89, cell: (r, c) => stateCell(r.state.server, c) },
+  { head: 'TEARDOWN', align: 'left', priority: 80, cell: (r, c) => (r.teardown.startsWith('reset') || r.teardown === 'rejected' ? c.red(r.teardown) : r.teardown) },
+  { head: 'CONN', align: 'left', priority: 50, cell: (r) => r.zeek.conn_state },
+  { head: 'HISTORY', align: 'left', priority: 30, cell: (r) => r.zeek.history || '-' },
+  { head: 'RTT ms', align: 'right', priority: 40, cell: (r) => formatMs(r.handshake?.rttMs) },
+  { head: 'DURATION', align: 'right', priority: 70, cell: (r) => formatDuration(r.duration) },
+  { head: 'PKTS c/s', align: 'right', priority: 65, cell: (r) => pair(r.packets.client, r.packets.server) },
+  { head: 'BYTES c/s', align: 'right', priority: 55, cell: (r) => `${formatBytes(r.bytes.client)}/${formatBytes(r.bytes.server)}` },
+  { head: 'RETX c/s', align: 'right', priority: 45, cell: (r) => pair(r.retransmissions.client, r.retransmissions.server) },
+  {
+    head: 'ZWIN c/s',
+    align: 'right',
+    priority: 20,
+    cell: (r) => (r.analysis ? `${formatDuration(r.analysis.client.zeroWindowSeconds)}/${formatDuration(r.analysis.server.zeroWindowSeconds)}` : '-'),
+  },
+];
+
+// eslint-disable-next-line no-control-regex
+const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+
+/**
+ * The flow table. `width` is the terminal's width (columns are dropped, least important first,
+ * until the table fits; a last line names the hidden ones); 0 = no limit.
+ */
+export function flowTable(records: FlowRecord[], width: number, c: Colors = PLAIN): string {
+  if (records.length === 0) return 'no connections\n';
+  const plainCells = COLUMNS.map((col) => records.map((r) => col.cell(r, PLAIN)));
+  const widths = COLUMNS.map((col, i) => Math.max(visibleLength(col.head), ...plainCells[i].map(visibleLength)));
+  let keep = COLUMNS.map((_, i) => i);
+  const total = (ks: number[]) => ks.reduce((a, i) => a + widths[i], 0) + 2 * (ks.length - 1);
+  if (width > 0) {
+    const byPriority = [...keep].sort((a, b) => COLUMNS[a].priority - COLUMNS[b].priority);
+    while (total(keep) > width && keep.length > 4) {
+      const drop = byPriority.shift()!;
+      keep = keep.filter((i) => i !== drop);
+    }
+  }
+  const rows = records.map((r) => keep.map((i) => COLUMNS[i].cell(r, c)));
+  let out = renderTable(keep.map((i) => COLUMNS[i].head), rows, keep.map((i) => COLUMNS[i].align), c);
+  const hidden = COLUMNS.filter((_, i) => !keep.includes(i)).map((col) => col.head);
+  if (hidden.length) out += c.dim(`(${hidden.length} columns hidden to fit ${width} columns: ${hidden.join(', ')}; use --format csv or json for all)`) + '\n';
+  return out;
+}
