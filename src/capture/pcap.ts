@@ -61,6 +61,8 @@ export class PcapReader extends BaseReader {
     this.rec.ifIndex = 0;
     info.interfaces.push({
       index: 0,
+      section: 0,
+      sectionIndex: 0,
       linkType,
       snaplen: info.snaplen,
       tsUnitsPerSecond: this.ns ? 1e9 : 1e6,

@@ -230,6 +230,8 @@ export class PcapngReader extends BaseReader {
     if (res.invalid) this.warn(this.src.base + p, `interface has an unusable if_tsresol 0x${tsresol.toString(16)}; microseconds assumed`);
     const info: InterfaceInfo = {
       index: this.info.interfaces.length,
+      section: this.info.sections - 1,
+      sectionIndex: this.itfs.length,
       linkType,
       snaplen,
       tsUnitsPerSecond: res.units,

@@ -37,6 +37,10 @@ export type CaptureFormat = 'pcap' | 'pcapng';
 export interface InterfaceInfo {
   /** Global index across the whole file (pcapng numbers interfaces per section; we number them all). */
   index: number;
+  /** pcapng: 0-based section the interface belongs to (0 for pcap). */
+  section?: number;
+  /** pcapng: the interface id packets of its section use (its index within the section). */
+  sectionIndex?: number;
   linkType: number;
   snaplen: number;
   /** Units per second of the timestamps on this interface (1e6 for µs, 1e9 for ns, 2^k …). */
