@@ -1,0 +1,135 @@
+/**
+ * `synfin flows CAPTURE...`: the flow table, filtered, sorted, in one of six formats.
+ * ndjson, csv and zeek stream each record as soon as its fate is final (constant memory) unless
+ * --sort asks for an order; table and json collect and sort by id.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { FlowRecord } from '../../flow/types.js';
+import { csvHeader, csvRow } from '../../report/csv.js';
+import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
+import { StuckCollector } from '../../report/stuck.js';
+import { flowTable } from '../../report/table.js';
+import { parseSort, parseWhere, type Predicate } from '../../report/where.js';
+import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
+import { parseAddress } from '../address.js';
+import { EXIT_FAIL_ON } from '../errors.js';
+import {
+  filterOptions, formatOption, inputOptions, stuckOptions,
+  type FilterArgs, type Format, type InputArgs, type StuckArgs,
+} from '../options.js';
+import { finishDiagnostics, runAnalysis } from '../run.js';
+import { colors, Output, terminalWidth } from '../term.js';
+
+type FlowsArgs = InputArgs & FilterArgs & StuckArgs & { format: Format | undefined };
+
+/** Build the record filter from --state/--teardown/--host/--port/--proto/--where. */
+export function buildFilter(a: FilterArgs): Predicate | null {
+  const preds: Predicate[] = [];
+  if (a.state?.length) {
+    const s = new Set(a.state);
+    preds.push((r) => (r.state.client !== null && s.has(r.state.client)) || (r.state.server !== null && s.has(r.state.server)));
+  }
+  if (a.teardown?.length) {
+    const t = new Set(a.teardown);
+    preds.push((r) => r.proto === 'tcp' && t.has(r.teardown));
+  }
+  if (a.host?.length) {
+    const hosts = new Set(a.host.map(parseAddress));
+    preds.push((r) => hosts.has(r.client.ip) || hosts.has(r.server.ip));
+  }
+  if (a.port?.length) {
+    const ports = new Set(a.port);
+    preds.push((r) => ports.has(r.client.port) || ports.has(r.server.port));
+  }
+  if (a.proto?.length) {
+    const p = new Set(a.proto);
+    preds.push((r) => p.has(r.proto));
+  }
+  if (a.where !== undefined) preds.push(parseWhere(a.where));
+  if (preds.length === 0) return null;
+  return (r) => preds.every((p) => p(r));
+}
+
+export function defaultFormat(): Format {
+  return process.stdout.isTTY ? 'table' : 'ndjson';
+}
+
+export const flowsCommand: CommandModule<object, FlowsArgs> = {
+  command: 'flows <captures..>',
+  describe: 'Every connection: both sides\' end states, teardown, Zeek conn_state/history, RTT, packets, bytes, retransmissions',
+  builder: (y: Argv<object>) =>
+    formatOption(
+      filterOptions(stuckOptions(inputOptions(y))),
+      ['table', 'json', 'ndjson', 'csv', 'zeek'],
+      'default: table on a terminal, ndjson otherwise',
+    )
+      .example('$0 flows capture.pcapng', 'table of every connection')
+      .example('$0 flows a.pcap b.pcap --state CLOSE_WAIT', 'rotated files read as one stream; only connections with a side in CLOSE_WAIT')
+      .example("$0 flows cap.pcap --where 'retransmissions.client>0 and duration>=1' --sort duration:desc --limit 20", 'the 20 longest connections whose client retransmitted')
+      .example('$0 flows cap.pcap --format zeek > conn.log', 'a Zeek conn.log')
+      .example('$0 flows cap.pcap --format csv --host 10.0.0.5 --port 443', 'CSV of the connections of 10.0.0.5 involving port 443') as unknown as Argv<FlowsArgs>,
+  handler: async (a) => {
+    const filter = buildFilter(a);
+    const sort = a.sort !== undefined ? parseSort(a.sort) : null;
+    const format: Format = a.format ?? defaultFormat();
+    const limit = a.limit !== undefined && a.limit > 0 ? a.limit : Infinity;
+    const out = new Output();
+    const stuck = new StuckCollector(a['stuck-after'], a['time-wait']);
+    const streaming = (format === 'ndjson' || format === 'csv' || format === 'zeek') && !sort;
+    const kept: FlowRecord[] = [];
+    const ac = new AbortController();
+    let emitted = 0;
+    let limitReached = false;
+    let started = false;
+    const openTime = new Date();
+    const start = () => {
+      if (started) return;
+      started = true;
+      if (format === 'csv') out.write(csvHeader());
+      else if (format === 'zeek') out.write(zeekHeader(openTime));
+    };
+    const emit = (r: FlowRecord) => {
+      start();
+      if (format === 'ndjson') out.write(ndjsonLine(r));
+      else if (format === 'csv') out.write(csvRow(r));
+      else out.write(zeekRow(r));
+    };
+    const onRecord = (r: FlowRecord) => {
+      if (filter && !filter(r)) return;
+      stuck.add(r);
+      if (!streaming) {
+        kept.push(r);
+        return;
+      }
+      if (emitted >= limit) return;
+      emit(r);
+      emitted++;
+      if (emitted >= limit && !a['fail-on']) {
+        limitReached = true;
+        ac.abort(); // nothing more to print: stop reading
+      }
+    };
+    const res = await runAnalysis(a, { onRecord, controller: ac });
+    if (streaming) {
+      start();
+    } else {
+      kept.sort(sort ?? ((x, y) => x.id - y.id));
+      const rows = kept.length > limit ? kept.slice(0, limit) : kept;
+      if (format === 'table') out.write(flowTable(rows, terminalWidth(), colors(a.color)));
+      else if (format === 'json') {
+        const w = new JsonArrayWriter((s) => out.write(s));
+        w.open();
+        for (const r of rows) w.item(r);
+        w.close();
+      } else {
+        start();
+        for (const r of rows) emit(r);
+      }
+    }
+    if (format === 'zeek') out.write(zeekFooter(new Date()));
+    await out.end();
+    let code = finishDiagnostics(res, { interruptedByUser: res.interrupted && !limitReached });
+    if (code === 0 && a['fail-on'] === 'stuck' && stuck.total > 0) code = EXIT_FAIL_ON;
+    process.exitCode = code;
+  },
+};

@@ -1,0 +1,136 @@
+/**
+ * Option groups shared by the commands (release-please style: builder functions that take and
+ * return a yargs instance, composed per command).
+ */
+import type { Argv } from 'yargs';
+
+export interface InputArgs {
+  captures: string[];
+  'time-wait': number;
+  'idle-timeout': number;
+  'vlan-key': boolean;
+  'max-connections': number;
+  progress: boolean | undefined;
+  color: boolean | undefined;
+  debug: boolean;
+}
+
+export type Format = 'table' | 'text' | 'json' | 'ndjson' | 'csv' | 'zeek';
+
+export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
+  return y
+    .positional('captures', {
+      describe: 'capture files (pcap, pcapng, gzip-compressed or not; "-" for standard input), merged in time order',
+      type: 'string',
+      array: true,
+      demandOption: true,
+    })
+    .option('time-wait', {
+      describe: 'seconds a side stays in TIME_WAIT (capture time): 60 is Linux (fixed), 240 is RFC 793\'s 2×MSL',
+      type: 'number',
+      default: 60,
+      group: 'Analysis:',
+    })
+    .option('idle-timeout', {
+      describe: 'seconds of silence after which an open connection is final (0 = never; bounds memory on long captures)',
+      type: 'number',
+      default: 0,
+      group: 'Analysis:',
+    })
+    .option('vlan-key', {
+      describe: 'make VLAN ids part of the connection key (the same 4-tuple on two VLANs is two connections)',
+      type: 'boolean',
+      default: false,
+      group: 'Analysis:',
+    })
+    .option('max-connections', {
+      describe: 'at most this many connections open at once, oldest idle evicted beyond it (0 = no limit)',
+      type: 'number',
+      default: 0,
+      group: 'Analysis:',
+    })
+    .option('progress', {
+      describe: 'progress bar on stderr (default: when stderr is a terminal and CI is not set)',
+      type: 'boolean',
+      group: 'Output:',
+    })
+    .option('color', {
+      describe: 'colour (default: when stdout is a terminal and NO_COLOR is not set)',
+      type: 'boolean',
+      group: 'Output:',
+    })
+    .option('debug', {
+      describe: 'show stack traces of internal errors',
+      type: 'boolean',
+      default: false,
+      group: 'Output:',
+    }) as unknown as Argv<T & InputArgs>;
+}
+
+export function formatOption<T>(y: Argv<T>, choices: Format[], note: string): Argv<T & { format: Format | undefined }> {
+  return y.option('format', {
+    alias: 'f',
+    describe: `output format: ${choices.join(', ')} (${note})`,
+    choices,
+    type: 'string',
+    group: 'Output:',
+  }) as unknown as Argv<T & { format: Format | undefined }>;
+}
+
+export interface StuckArgs {
+  'stuck-after': number;
+  'fail-on': string | undefined;
+}
+
+export function stuckOptions<T>(y: Argv<T>): Argv<T & StuckArgs> {
+  return y
+    .option('stuck-after', {
+      describe: 'a side counts as stuck after this many seconds in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT',
+      type: 'number',
+      default: 10,
+      group: 'Stuck:',
+    })
+    .option('fail-on', {
+      describe: 'exit 1 when anything is stuck (for scripts and CI)',
+      choices: ['stuck'],
+      type: 'string',
+      group: 'Stuck:',
+    }) as unknown as Argv<T & StuckArgs>;
+}
+
+export interface FilterArgs {
+  state: string[] | undefined;
+  teardown: string[] | undefined;
+  host: string[] | undefined;
+  port: number[] | undefined;
+  proto: string[] | undefined;
+  where: string | undefined;
+  sort: string | undefined;
+  limit: number | undefined;
+}
+
+export const STATES = ['CLOSED', 'LISTEN', 'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'CLOSE_WAIT', 'CLOSING', 'LAST_ACK', 'TIME_WAIT'];
+export const TEARDOWNS = ['graceful', 'simultaneous', 'reset-client', 'reset-server', 'rejected', 'unanswered', 'incomplete', 'none'];
+
+export function filterOptions<T>(y: Argv<T>): Argv<T & FilterArgs> {
+  return y
+    .option('state', {
+      describe: 'only connections with either side in this end state (repeatable)',
+      type: 'string',
+      array: true,
+      choices: STATES,
+      coerce: (v: string[]) => v.map((s) => s.toUpperCase().replace(/-/g, '_')),
+      group: 'Filters:',
+    })
+    .option('teardown', { describe: 'only this teardown kind (repeatable)', type: 'string', array: true, choices: TEARDOWNS, group: 'Filters:' })
+    .option('host', { describe: 'only connections with this address on either side (repeatable)', type: 'string', array: true, group: 'Filters:' })
+    .option('port', { describe: 'only connections with this port on either side (repeatable)', type: 'number', array: true, group: 'Filters:' })
+    .option('proto', { describe: 'only this protocol (repeatable)', type: 'string', array: true, choices: ['tcp', 'udp', 'icmp', 'icmp6'], group: 'Filters:' })
+    .option('where', {
+      describe: "expression: FIELD OP VALUE joined by and/or, parentheses allowed; OP is = != < <= > >= ~ (contains). e.g. 'retransmissions.client>0 and duration>=1'",
+      type: 'string',
+      group: 'Filters:',
+    })
+    .option('sort', { describe: 'sort by FIELD or FIELD:desc (default: id; streamed formats keep completion order unless --sort)', type: 'string', group: 'Filters:' })
+    .option('limit', { describe: 'at most N connections', type: 'number', group: 'Filters:' }) as unknown as Argv<T & FilterArgs>;
+}
