@@ -106,6 +106,8 @@ export class Packet {
   moreFragments = false;
   /** IPv4 header checksum is wrong (only checked when fully captured). */
   ipChecksumBad = false;
+  /** IPv4 Don't Fragment bit. */
+  dontFragment = false;
 
   // ---- transport (ports are valid for TCP and UDP, and for a non-first fragment attributed by IP id) ----
   srcPort = 0;
@@ -128,6 +130,8 @@ export class Packet {
   urgent = 0;
   /** TCP checksum verified wrong (only checked when the segment was fully captured). */
   tcpChecksumBad = false;
+  /** UDP / ICMP / ICMPv6 checksum verified wrong (same conditions; a UDP checksum of 0 over IPv4 means none). */
+  l4ChecksumBad = false;
   // options (−1 / false when absent)
   optMss = -1;
   optWscale = -1;
@@ -150,6 +154,9 @@ export class Packet {
   // ---- ICMP / ICMPv6 ----
   icmpType = 0;
   icmpCode = 0;
+  /** Echo request/reply (ICMP 0/8, ICMPv6 128/129) identifier and sequence number; 0 otherwise. */
+  icmpId = 0;
+  icmpSeq = 0;
   /** An ICMP error quoting an IP header + 8 bytes: the flow it is about (as sent by the quoted sender). */
   quotedValid = false;
   quotedIpVersion = 0;
