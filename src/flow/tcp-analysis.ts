@@ -324,7 +324,7 @@ export class TcpSeqAnalysis {
     }
 
     const nextEnd = (seq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-    if ((seglen > 0 || syn || fin) && !rst) this.addUnacked(f, seq, nextEnd);
+    if (seglen > 0 || syn || fin) this.addUnacked(f, seq, nextEnd);
     if ((!nsSet || seqGt(nextEnd, ns)) && (n & Note.ZERO_WINDOW_PROBE) === 0) {
       this.nextseq[f] = nextEnd;
       this.nextseqSet[f] = 1;
@@ -351,7 +351,8 @@ export class TcpSeqAnalysis {
     // Bytes in flight (Wireshark reports it for segments with data while valid).
     this.bif[f] = -1;
     if (this.validBif[f] && this.ualCount[f] > 0) {
-      const inFlight = (this.ualMaxRel[f] - this.ualMinRel[f]) >>> 0;
+      // The SYN/FIN octet of this segment is not counted (as tshark: SYN+10 bytes → 10 in flight).
+      const inFlight = ((this.ualMaxRel[f] - this.ualMinRel[f]) >>> 0) - (syn || fin ? 1 : 0);
       if (inFlight > 0 && inFlight < 2000000000) {
         this.bif[f] = inFlight;
         if (seglen > 0 && inFlight > this.maxBif[f]) this.maxBif[f] = inFlight;
