@@ -1,0 +1,957 @@
+/* synfin HTML report: the page script (plain browser JavaScript, inlined into the report).
+ * Reads the JSON in #synfin-data and draws the summary, the charts (uPlot), the stuck panel,
+ * the flow table (virtualised) and, on click, a connection's ladder (SVG) and graphs (uPlot).
+ * Everything that comes from the capture is put into the page as text (textContent), never as HTML. */
+(function () {
+  'use strict';
+
+  var D = JSON.parse(document.getElementById('synfin-data').textContent);
+  var F = D.flows;
+  var E = D.events;
+  var S = D.strings;
+  var N = F.id.length;
+  var STATES = D.states;
+  var TEARDOWNS = D.teardowns;
+  var PROTOS = D.protos;
+  var FL = { DIR: 1, STATE: 2, REUSE: 4, ICMP_REJ: 8, RST_OOW: 16, HALF: 32, HS: 64, CUT: 128 };
+  var TCP = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128, NS: 256 };
+  var NOTE_RETR = 1 | 2 | 4; // retransmission, fast, spurious
+  var NOTE_SYN_RETR = 1 << 17;
+  var TD_COLORS = {
+    graceful: '#1e9e57', simultaneous: '#0f9488', 'reset-client': '#e8590c', 'reset-server': '#d0353a',
+    rejected: '#9036c4', unanswered: '#a86b00', incomplete: '#e0a100', none: '#8a94a6'
+  };
+  var C_CLIENT = '#2458d6';
+  var C_SERVER = '#d9480f';
+  var app = document.getElementById('app');
+
+  // ---------- small helpers ----------
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      for (var k in attrs) {
+        if (!Object.prototype.hasOwnProperty.call(attrs, k)) continue;
+        var v = attrs[k];
+        if (v == null || v === false) continue;
+        if (k === 'class') el.className = v;
+        else if (k === 'text') el.textContent = v;
+        else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+        else el.setAttribute(k, v === true ? '' : String(v));
+      }
+    }
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+  function append(el, c) {
+    if (c == null || c === false) return;
+    if (Array.isArray(c)) { for (var j = 0; j < c.length; j++) append(el, c[j]); return; }
+    el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  function s(tag, attrs, text) {
+    var el = document.createElementNS(SVGNS, tag);
+    for (var k in attrs) if (attrs[k] != null) el.setAttribute(k, String(attrs[k]));
+    if (text != null) el.textContent = text;
+    return el;
+  }
+  function fmtInt(n) {
+    return n == null ? '' : Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+  function fmtBytes(n) {
+    if (n < 1000) return n + ' B';
+    var u = ['kB', 'MB', 'GB', 'TB'];
+    var i = -1;
+    do { n /= 1000; i++; } while (n >= 1000 && i < u.length - 1);
+    return (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0)) + ' ' + u[i];
+  }
+  function fmtSi(n) {
+    var a = Math.abs(n);
+    if (a >= 1e9) return +(n / 1e9).toFixed(2) + 'G';
+    if (a >= 1e6) return +(n / 1e6).toFixed(2) + 'M';
+    if (a >= 1e3) return +(n / 1e3).toFixed(1) + 'k';
+    return String(+n.toFixed(2));
+  }
+  function fmtDur(sec) {
+    if (sec == null || sec < 0) return '';
+    if (sec === 0) return '0';
+    if (sec < 0.001) return (sec * 1e6).toFixed(0) + ' µs';
+    if (sec < 1) return (sec * 1e3).toFixed(sec < 0.01 ? 2 : 1) + ' ms';
+    if (sec < 60) return sec.toFixed(sec < 10 ? 3 : 2) + ' s';
+    var t = Math.floor(sec);
+    var hh = Math.floor(t / 3600), mm = Math.floor((t % 3600) / 60), ss = t % 60;
+    function p2(x) { return (x < 10 ? '0' : '') + x; }
+    return hh > 0 ? hh + 'h' + p2(mm) + 'm' + p2(ss) + 's' : mm + 'm' + p2(ss) + 's';
+  }
+  function fmtMs(ms) {
+    if (ms == null || ms < 0) return '';
+    return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
+  }
+  function ep(ip, port) { return ip.indexOf(':') >= 0 ? '[' + ip + ']:' + port : ip + ':' + port; }
+  function clientEp(i) { return ep(S[F.cip[i]], F.cport[i]); }
+  function serverEp(i) { return ep(S[F.sip[i]], F.sport[i]); }
+  function stateName(k) { return STATES[k] || '—'; }
+  function flagText(f) {
+    var names = [];
+    if (f & TCP.FIN) names.push('FIN');
+    if (f & TCP.SYN) names.push('SYN');
+    if (f & TCP.RST) names.push('RST');
+    if (f & TCP.PSH) names.push('PSH');
+    if (f & TCP.ACK) names.push('ACK');
+    if (f & TCP.URG) names.push('URG');
+    if (f & TCP.ECE) names.push('ECE');
+    if (f & TCP.CWR) names.push('CWR');
+    if (f & TCP.NS) names.push('NS');
+    return names.join(', ');
+  }
+  function noteText(bits) {
+    var out = [];
+    for (var i = 0; i < D.noteNames.length; i++) if (bits & D.noteNames[i][0]) out.push(D.noteNames[i][1]);
+    return out;
+  }
+  function badge(text, cls) { return h('span', { class: 'badge ' + cls, text: text }); }
+  function median(sorted) {
+    if (!sorted.length) return null;
+    var m = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+  }
+  function quantile(sorted, q) {
+    if (!sorted.length) return null;
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  }
+  function widthOf(el, fallback) {
+    var w = el.getBoundingClientRect().width;
+    return Math.max(240, Math.floor(w || fallback || 600));
+  }
+  var plots = [];
+  function trackPlot(u, el) { plots.push({ u: u, el: el }); return u; }
+  function dropPlots(container) {
+    plots = plots.filter(function (p) {
+      if (container.contains(p.el)) { p.u.destroy(); return false; }
+      return true;
+    });
+  }
+  var resizeTimer = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      plots.forEach(function (p) { p.u.setSize({ width: widthOf(p.el), height: p.u.height }); });
+    }, 120);
+  });
+
+  // ---------- summary ----------
+  var sum = D.summary;
+  var stuckTotal = D.stuck.reduce(function (a, g) { return a + g.count; }, 0);
+  var rtts = [];
+  for (var r = 0; r < N; r++) if (F.rtt[r] >= 0) rtts.push(F.rtt[r]);
+  rtts.sort(function (a, b) { return a - b; });
+  var resets = (sum.teardown['reset-client'] || 0) + (sum.teardown['reset-server'] || 0);
+
+  function card(k, v, d, cls) {
+    return h('div', { class: 'card ' + (cls || '') }, h('div', { class: 'k', text: k }), h('div', { class: 'v', text: v }), d ? h('div', { class: 'd', text: d }) : null);
+  }
+
+  function renderSummary() {
+    var c = sum.connections;
+    var parts = [];
+    if (c.tcp) parts.push(fmtInt(c.tcp) + ' TCP');
+    if (c.udp) parts.push(fmtInt(c.udp) + ' UDP');
+    if (c.icmp) parts.push(fmtInt(c.icmp) + ' ICMP');
+    var alerts = [];
+    if (sum.error) alerts.push(h('div', { class: 'alert bad', text: 'Reading stopped on damaged input: ' + sum.error + ' (everything before it is analysed).' }));
+    if (sum.interrupted) alerts.push(h('div', { class: 'alert', text: 'Reading was interrupted; the report covers what was read.' }));
+    if (sum.evicted) alerts.push(h('div', { class: 'alert', text: fmtInt(sum.evicted) + ' connections were evicted by the connection limit (SYN flood protection).' }));
+    if (D.budget.cutConnections) {
+      alerts.push(h('div', { class: 'alert', text: 'Packet detail is embedded for at most ' + fmtInt(D.budget.perConnection) + ' packets per connection and ' +
+        fmtInt(D.budget.maxEvents) + ' in all (' + fmtInt(D.budget.embedded) + ' embedded): ' + fmtInt(D.budget.cutConnections) +
+        ' connection(s) show only part of their packets, or none. Filter with is:cut to list them.' }));
+    }
+    append(app, alerts);
+    append(app, h('div', { class: 'cards', id: 'cards' },
+      card('Packets', fmtInt(sum.packets), sum.captures.length + (sum.captures.length === 1 ? ' capture file' : ' capture files')),
+      card('Connections', fmtInt(c.total), parts.join(' · ') || 'none'),
+      card('Time span', fmtDur(sum.span) || '0', sum.first ? sum.first.replace('T', ' ') : 'no packets'),
+      card('Handshakes', fmtInt(sum.handshakes.complete) + ' / ' + fmtInt(sum.handshakes.complete + sum.handshakes.incomplete), 'complete of TCP connections'),
+      card('Handshake RTT', rtts.length ? fmtMs(median(rtts)) + ' ms' : '—', rtts.length ? 'median · p95 ' + fmtMs(quantile(rtts, 0.95)) + ' ms' : 'no complete handshake'),
+      card('Resets', fmtInt(resets), 'client ' + fmtInt(sum.teardown['reset-client'] || 0) + ' · server ' + fmtInt(sum.teardown['reset-server'] || 0), resets ? 'bad' : ''),
+      card('Stuck', fmtInt(stuckTotal), D.stuck.length + ' group' + (D.stuck.length === 1 ? '' : 's') + ' · ≥ ' + D.stuckAfter + ' s in state', stuckTotal ? 'bad' : 'good')
+    ));
+  }
+
+  // ---------- charts ----------
+  function barList(items, onPick) {
+    // items: [{label, parts: [{v, color, title}], total}]
+    var max = 0;
+    items.forEach(function (it) { if (it.total > max) max = it.total; });
+    var box = h('div', { class: 'bars' });
+    items.forEach(function (it) {
+      var track = h('div', { class: 'track' });
+      it.parts.forEach(function (p) {
+        if (!p.v) return;
+        track.appendChild(h('div', { class: 'fill', style: 'width:' + (100 * p.v / max).toFixed(2) + '%;background:' + p.color, title: p.title }));
+      });
+      box.appendChild(h('div', { class: 'lbl', text: it.label, title: 'Filter the table', onclick: function () { onPick(it); } }));
+      box.appendChild(track);
+      box.appendChild(h('div', { class: 'num', text: fmtInt(it.total) }));
+    });
+    return box;
+  }
+
+  function chartBox(title, sub, id) {
+    var plot = h('div', { class: 'plot', id: id });
+    return { el: h('div', { class: 'chart' }, h('h3', null, title, sub ? h('span', { class: 'sub', text: sub }) : null), plot), plot: plot };
+  }
+
+  function renderCharts() {
+    var sec = h('section', { class: 'panel', id: 'charts' }, h('h2', null, 'Overview', h('span', { class: 'sub', text: 'click a bar label to filter the connection table' })));
+    var grid = h('div', { class: 'charts' });
+    sec.appendChild(grid);
+    append(app, sec);
+
+    // teardown kinds
+    var td = chartBox('Connections by teardown', null, 'chart-teardown');
+    grid.appendChild(td.el);
+    var tdItems = TEARDOWNS.filter(function (k) { return sum.teardown[k]; }).map(function (k) {
+      return { label: k, total: sum.teardown[k], parts: [{ v: sum.teardown[k], color: TD_COLORS[k] || '#888', title: k }], filter: 'teardown:' + k };
+    });
+    if (tdItems.length) td.plot.appendChild(barList(tdItems, function (it) { setFilter(it.filter); }));
+    else td.plot.appendChild(h('div', { class: 'empty', text: 'No connections.' }));
+
+    // end states, client and server side by side
+    var es = chartBox('TCP end states', 'state of each side at capture end', 'chart-states');
+    grid.appendChild(es.el);
+    var esItems = [];
+    STATES.forEach(function (st) {
+      var key = st || 'unknown';
+      var cN = sum.endStates.client[key] || 0, sN = sum.endStates.server[key] || 0;
+      if (!cN && !sN) return;
+      esItems.push({ label: key, total: cN + sN, filter: st ? 'state:' + st : '',
+        parts: [{ v: cN, color: C_CLIENT, title: 'client: ' + cN }, { v: sN, color: C_SERVER, title: 'server: ' + sN }] });
+    });
+    if (esItems.length) {
+      es.plot.appendChild(h('div', { class: 'legend-inline' },
+        h('span', null, h('i', { style: 'background:' + C_CLIENT }), 'client side'),
+        h('span', null, h('i', { style: 'background:' + C_SERVER }), 'server side')));
+      es.plot.appendChild(barList(esItems, function (it) { if (it.filter) setFilter(it.filter); }));
+    } else es.plot.appendChild(h('div', { class: 'empty', text: 'No TCP connections.' }));
+
+    // RTT histogram (log bins)
+    var rt = chartBox('Handshake RTT', rtts.length ? fmtInt(rtts.length) + ' complete handshakes, SYN → SYN-ACK → ACK' : null, 'chart-rtt');
+    grid.appendChild(rt.el);
+    // open over time
+    var ot = chartBox('Connections open over time', 'from first to last packet; still open at capture end counts to the end', 'chart-open');
+    grid.appendChild(ot.el);
+
+    requestAnimationFrame(function () {
+      drawRttHistogram(rt.plot);
+      drawOpenOverTime(ot.plot);
+    });
+  }
+
+  function drawRttHistogram(el) {
+    if (!rtts.length) { el.appendChild(h('div', { class: 'empty', text: 'No complete handshake, no RTT.' })); return; }
+    var edges = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, Infinity];
+    var counts = new Array(edges.length - 1).fill(0);
+    for (var i = 0; i < rtts.length; i++) {
+      for (var b = 0; b < edges.length - 1; b++) if (rtts[i] < edges[b + 1]) { counts[b]++; break; }
+    }
+    var lo = 0, hi = counts.length - 1;
+    while (lo < hi && !counts[lo]) lo++;
+    while (hi > lo && !counts[hi]) hi--;
+    var labels = [], xs = [], ys = [];
+    for (var k = lo; k <= hi; k++) {
+      labels.push(edges[k + 1] === Infinity ? '≥' + fmtSi(edges[k]) : '<' + fmtSi(edges[k + 1]));
+      xs.push(xs.length);
+      ys.push(counts[k]);
+    }
+    var opts = {
+      width: widthOf(el), height: 220,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
+      axes: [
+        { splits: function () { return xs; }, values: function (u, sp) { return sp.map(function (v) { return labels[v] != null ? labels[v] + ' ms' : ''; }); }, size: 36, grid: { show: false } },
+        { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }
+      ],
+      series: [{}, { label: 'connections', fill: 'rgba(36,88,214,0.75)', stroke: '#2458d6', width: 1, paths: uPlot.paths.bars({ size: [0.72, 80] }), points: { show: false } }]
+    };
+    trackPlot(new uPlot(opts, [xs, ys], el), el);
+  }
+
+  function drawOpenOverTime(el) {
+    if (!N || sum.firstEpoch == null) { el.appendChild(h('div', { class: 'empty', text: 'No connections.' })); return; }
+    var span = Math.max(sum.span, 1e-6);
+    var noneIdx = TEARDOWNS.indexOf('none');
+    // Openings and closings, each sorted; at equal times an opening counts before a closing.
+    var opens = new Float64Array(N), closes = new Float64Array(N);
+    for (var j = 0; j < N; j++) { opens[j] = F.start[j]; closes[j] = F.td[j] === noneIdx ? span : F.start[j] + F.dur[j]; }
+    opens.sort(); closes.sort();
+    var xs = [0], ys = [0];
+    var a = 0, b = 0, cur = 0;
+    while (a < N || b < N) {
+      var t;
+      if (b >= N || (a < N && opens[a] <= closes[b])) { t = opens[a++]; cur++; } else { t = closes[b++]; cur--; }
+      if (xs[xs.length - 1] === t) ys[ys.length - 1] = cur;
+      else { xs.push(t); ys.push(cur); }
+    }
+    if (xs[xs.length - 1] < span) { xs.push(span); ys.push(cur); }
+    // Downsample to about 3000 points keeping each bucket's maximum.
+    var MAX = 3000;
+    if (xs.length > MAX) {
+      var bx = [], by = [], step = span / MAX, k = 0;
+      for (var q = 0; q < MAX && k < xs.length; q++) {
+        var until = (q + 1) * step, m = -1, tx = xs[k];
+        while (k < xs.length && (xs[k] <= until || q === MAX - 1)) { if (ys[k] > m) m = ys[k]; k++; }
+        if (m >= 0) { bx.push(tx); by.push(m); }
+      }
+      xs = bx; ys = by;
+    }
+    var base = sum.firstEpoch;
+    var absX = xs.map(function (x) { return base + x; });
+    var opts = {
+      width: widthOf(el), height: 220,
+      legend: { show: false },
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
+      scales: { x: { time: true }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
+      axes: [{ size: 40 }, { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }],
+      series: [{ label: 'time (UTC)' }, { label: 'open', stroke: '#1e9e57', fill: 'rgba(30,158,87,0.14)', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }]
+    };
+    trackPlot(new uPlot(opts, [absX, ys], el), el);
+  }
+
+  // ---------- capture and layers ----------
+  function dl(pairs) {
+    var box = h('dl', { class: 'kv' });
+    pairs.forEach(function (p) { if (p[1] == null || p[1] === '') return; box.appendChild(h('dt', { text: p[0] })); box.appendChild(h('dd', { text: p[1] })); });
+    return box;
+  }
+  function renderCapture() {
+    var sec = h('section', { class: 'panel', id: 'capture' }, h('h2', null, 'Capture', h('span', { class: 'sub', text: 'as synfin summary reports it' })));
+    var t = h('table', { class: 'plain' });
+    t.appendChild(h('tr', null, h('th', { text: 'File' }), h('th', { text: 'Format' }), h('th', { class: 'n', text: 'Packets' }),
+      h('th', { text: 'Link types' }), h('th', { class: 'n', text: 'Interfaces' }), h('th', { class: 'n', text: 'Dropped' }), h('th', { text: 'Problems' })));
+    sum.captures.forEach(function (c) {
+      var problems = [];
+      if (c.warnings) problems.push(c.warnings + ' warning' + (c.warnings === 1 ? '' : 's'));
+      if (c.error) problems.push(c.error);
+      t.appendChild(h('tr', null, h('td', { class: 'mono', text: c.file }),
+        h('td', { text: (c.format || '?') + (c.version ? ' ' + c.version : '') + (c.gzip ? ' (gzip)' : '') }),
+        h('td', { class: 'n', text: fmtInt(c.packets) }), h('td', { text: c.linkTypes.join(', ') }),
+        h('td', { class: 'n', text: String(c.interfaces) }), h('td', { class: 'n', text: c.dropped == null ? '—' : fmtInt(c.dropped) }),
+        h('td', { text: problems.join('; ') || '—' })));
+    });
+    sec.appendChild(t);
+    sec.appendChild(h('div', { style: 'margin-top:12px' }, dl([
+      ['First packet', sum.first], ['Last packet', sum.last], ['Span', fmtDur(sum.span)],
+      ['Connections', fmtInt(sum.connections.total) + ' (TCP ' + fmtInt(sum.connections.tcp) + ', UDP ' + fmtInt(sum.connections.udp) + ', ICMP ' + fmtInt(sum.connections.icmp) + ')'],
+      ['Handshakes', fmtInt(sum.handshakes.complete) + ' complete, ' + fmtInt(sum.handshakes.incomplete) + ' incomplete'],
+      ['Teardown', TEARDOWNS.filter(function (k) { return sum.teardown[k]; }).map(function (k) { return k + ' ' + fmtInt(sum.teardown[k]); }).join(', ') || '—']
+    ])));
+    var L = sum.layers;
+    if (L) {
+      var apps = Object.keys(L.applications || {}).sort(function (a, b) { return L.applications[b] - L.applications[a]; });
+      function layer(name, rows) {
+        var tb = h('table', { class: 'plain' });
+        rows.forEach(function (rw) { if (rw[1]) tb.appendChild(h('tr', null, h('td', { text: rw[0] }), h('td', { class: 'n', text: fmtInt(rw[1]) }))); });
+        if (!tb.childNodes.length) tb.appendChild(h('tr', null, h('td', { class: 'note', text: 'none' })));
+        return h('div', { class: 'layer' }, h('h4', { text: name }), tb);
+      }
+      var mal = L.malformed || { link: 0, network: 0, transport: 0 };
+      sec.appendChild(h('div', { class: 'layers' },
+        layer('Link', [['frames', L.frames], ['Ethernet', L.ethernet], ['VLAN-tagged', L.vlanTagged], ['ARP', L.arp], ['other link', L.otherLink]]),
+        layer('Internet', [['IPv4', L.ipv4], ['IPv6', L.ipv6], ['fragments', L.fragments], ['tunnelled', L.tunnelled], ['other IP', L.otherIp]]),
+        layer('Transport', [['TCP', L.tcp], ['UDP', L.udp], ['ICMP', L.icmp], ['ICMPv6', L.icmp6]]),
+        layer('Application (by port)', apps.slice(0, 12).map(function (a) { return [a, L.applications[a]]; })),
+        layer('Damaged', [['malformed link', mal.link], ['malformed network', mal.network], ['malformed transport', mal.transport], ['truncated', L.truncated]])
+      ));
+    }
+    append(app, sec);
+  }
+
+  // ---------- stuck ----------
+  function renderStuck() {
+    var sec = h('section', { class: 'panel', id: 'stuck' }, h('h2', null, 'Stuck connections',
+      h('span', { class: 'sub', text: 'a side in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT for ≥ ' + D.stuckAfter + ' s at capture end, grouped by the endpoint that holds them' })));
+    if (!D.stuck.length) {
+      sec.appendChild(h('div', { class: 'empty', text: 'Nothing stuck.' }));
+    } else {
+      var t = h('table', { class: 'plain' });
+      t.appendChild(h('tr', null, h('th', { text: 'Held by' }), h('th', { text: 'State' }), h('th', { class: 'n', text: 'Count' }), h('th', { class: 'n', text: 'Oldest' }), h('th', { text: 'Meaning' })));
+      D.stuck.forEach(function (g) {
+        var who = g.state === 'TIME_WAIT' ? g.endpoint.ip : ep(g.endpoint.ip, g.endpoint.port);
+        t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(g); } },
+          h('td', { class: 'mono', text: who }), h('td', null, badge(g.state, 's-' + g.state)),
+          h('td', { class: 'n', text: fmtInt(g.count) }), h('td', { class: 'n', text: fmtDur(g.oldestSeconds) }),
+          h('td', { text: g.sentence })));
+      });
+      sec.appendChild(t);
+    }
+    append(app, sec);
+  }
+
+  // ---------- flow table ----------
+  var ROW_H = 28;
+  var OVERSCAN = 8;
+  // Rank of each pooled string in sort order (IPv4 numerically, then IPv6, then text).
+  var strRank = null;
+  function ipv4Num(x) {
+    var m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(x);
+    return m ? ((+m[1]) * 16777216 + (+m[2]) * 65536 + (+m[3]) * 256 + (+m[4])) : -1;
+  }
+  function ranks() {
+    if (strRank) return strRank;
+    var idx = S.map(function (_, i) { return i; });
+    var v4 = S.map(ipv4Num);
+    idx.sort(function (a, b) {
+      var x = v4[a], y = v4[b];
+      if (x >= 0 && y >= 0) return x - y;
+      if (x >= 0) return -1;
+      if (y >= 0) return 1;
+      return S[a] < S[b] ? -1 : S[a] > S[b] ? 1 : 0;
+    });
+    strRank = new Float64Array(S.length);
+    idx.forEach(function (si, r) { strRank[si] = r; });
+    return strRank;
+  }
+  var COLS = [
+    { k: 'id', label: '#', w: 62, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
+    { k: 'proto', label: 'Proto', w: 58, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
+    { k: 'client', label: 'Client', w: 200, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
+    { k: 'server', label: 'Server', w: 200, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
+    { k: 'cst', label: 'Client state', w: 122, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
+    { k: 'sst', label: 'Server state', w: 122, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
+    { k: 'td', label: 'Teardown', w: 112, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
+    { k: 'zeek', label: 'Zeek', w: 62, m: 1, key: function (i) { return ranks()[F.zs[i]]; }, text: function (i) { return S[F.zs[i]]; } },
+    { k: 'hist', label: 'History', w: 96, m: 1, key: function (i) { return ranks()[F.zh[i]]; }, text: function (i) { return S[F.zh[i]]; } },
+    { k: 'rtt', label: 'RTT ms', w: 74, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
+    { k: 'start', label: 'Start', w: 86, n: 1, key: function (i) { return F.start[i]; }, text: function (i) { return '+' + F.start[i].toFixed(3); } },
+    { k: 'dur', label: 'Duration', w: 86, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
+    { k: 'pkts', label: 'Pkts → / ←', w: 104, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
+    { k: 'bytes', label: 'Bytes → / ←', w: 144, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
+    { k: 'retr', label: 'Retr', w: 54, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { var v = F.rc[i] + F.rs[i]; return v ? String(v) : '0'; }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
+    { k: 'svc', label: 'Service', w: 76, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
+  ];
+  var gridTemplate = COLS.map(function (c) { return c.w + 'px'; }).join(' ') + ' minmax(0,1fr)';
+
+  var view = new Int32Array(N); // rows shown, in display order
+  var viewLen = N;
+  for (var v0 = 0; v0 < N; v0++) view[v0] = v0;
+  var sortCol = null, sortDesc = false;
+  var filterText = '';
+  var groupFilter = null; // {label, ids: Set}
+  var selected = -1;
+  var gridEl, bodyEl, countEl, errEl, chipEl, inputEl, headCells = [];
+  var rowPool = [];
+  var renderQueued = false;
+
+  function renderTable() {
+    var sec = h('section', { class: 'panel', id: 'flows' }, h('h2', null, 'Connections', h('span', { class: 'sub', text: 'click a row for its ladder and graphs; ↑/↓ move the selection' })));
+    inputEl = h('input', { type: 'search', id: 'filter', placeholder: 'filter: 10.0.0.5  port:443  state:CLOSE_WAIT  teardown:reset-server  rtt>100  -proto:udp', spellcheck: 'false', autocomplete: 'off' });
+    var t = 0;
+    inputEl.addEventListener('input', function () { clearTimeout(t); t = setTimeout(function () { filterText = inputEl.value; applyView(); }, 120); });
+    countEl = h('span', { class: 'count', id: 'row-count' });
+    errEl = h('span', { class: 'err', id: 'filter-error' });
+    chipEl = h('span', { id: 'group-chip' });
+    sec.appendChild(h('div', { class: 'toolbar' }, inputEl, chipEl, countEl, errEl));
+    sec.appendChild(h('div', { class: 'help' }, 'Words match addresses, states, teardown, Zeek state and history. Keys: ',
+      ['host:', 'port:', 'state:', 'cstate:', 'sstate:', 'teardown:', 'proto:', 'zeek:', 'service:', 'id:', 'is:cut|reuse|inferred|halfclose|rejected'].map(function (k, i) { return [i ? ' ' : '', h('code', { text: k })]; }),
+      '; numbers: ', ['rtt', 'dur', 'pkts', 'bytes', 'retr', 'dup', 'start'].map(function (k, i) { return [i ? ' ' : '', h('code', { text: k + '>…' })]; }),
+      '; a leading - negates.'));
+    gridEl = h('div', { class: 'grid', id: 'flow-grid', tabindex: '0', role: 'grid', 'aria-rowcount': String(N) });
+    var head = h('div', { class: 'thead', role: 'row', style: 'grid-template-columns:' + gridTemplate });
+    COLS.forEach(function (c) {
+      var cell = h('div', { class: 'th' + (c.n ? ' n' : ''), role: 'columnheader', 'data-col': c.k, title: 'Sort by ' + c.label, onclick: function () { sortBy(c); } }, c.label);
+      headCells.push(cell);
+      head.appendChild(cell);
+    });
+    head.appendChild(h('div', { class: 'th' }));
+    bodyEl = h('div', { class: 'tbody', role: 'rowgroup' });
+    gridEl.appendChild(head);
+    gridEl.appendChild(bodyEl);
+    gridEl.addEventListener('scroll', queueRender, { passive: true });
+    gridEl.addEventListener('keydown', onKey);
+    bodyEl.addEventListener('click', function (ev) {
+      var tr = ev.target.closest ? ev.target.closest('.tr') : null;
+      if (tr && tr.dataset.row) select(+tr.dataset.row, true);
+    });
+    sec.appendChild(gridEl);
+    append(app, sec);
+    applyView();
+  }
+
+  function sizeGrid() {
+    var want = Math.min(560, ROW_H * Math.max(viewLen, 3) + 36);
+    gridEl.style.height = want + 'px';
+    bodyEl.style.height = (viewLen * ROW_H) + 'px';
+  }
+
+  function queueRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(function () { renderQueued = false; renderRows(); });
+  }
+
+  function makeRow() {
+    var tr = h('div', { class: 'tr', role: 'row', style: 'grid-template-columns:' + gridTemplate });
+    tr._cells = COLS.map(function (c) {
+      var td = h('div', { class: 'td' + (c.n ? ' n' : '') + (c.m ? ' m' : ''), role: 'gridcell' });
+      if (c.badge) { td._b = h('span', { class: 'badge' }); td.appendChild(td._b); }
+      tr.appendChild(td);
+      return td;
+    });
+    return tr;
+  }
+
+  function renderRows() {
+    if (!viewLen) {
+      rowPool.forEach(function (r) { r.remove(); });
+      rowPool = [];
+      if (!bodyEl.querySelector('.none')) bodyEl.appendChild(h('div', { class: 'none', text: N ? 'No connection matches the filter.' : 'No connections in this capture.' }));
+      return;
+    }
+    var none = bodyEl.querySelector('.none');
+    if (none) none.remove();
+    var headH = 33;
+    var top = Math.max(0, gridEl.scrollTop - headH);
+    var first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    var visible = Math.ceil(gridEl.clientHeight / ROW_H) + 2 * OVERSCAN;
+    var last = Math.min(viewLen, first + visible);
+    var need = last - first;
+    while (rowPool.length < need) { var nr = makeRow(); rowPool.push(nr); bodyEl.appendChild(nr); }
+    while (rowPool.length > need) rowPool.pop().remove();
+    for (var k = 0; k < need; k++) {
+      var pos = first + k, i = view[pos], tr = rowPool[k];
+      tr.style.top = (pos * ROW_H) + 'px';
+      tr.dataset.row = String(i);
+      tr.className = 'tr' + (i === selected ? ' sel' : '');
+      tr.setAttribute('aria-rowindex', String(pos + 1));
+      for (var c = 0; c < COLS.length; c++) {
+        var col = COLS[c], td = tr._cells[c], txt = col.text(i);
+        if (col.badge) {
+          var cls = col.badge(i);
+          td._b.className = cls ? 'badge ' + cls : '';
+          td._b.textContent = txt;
+        } else td.textContent = txt;
+        if (col.warn) td.classList.toggle('warn', col.warn(i));
+      }
+      var tip = clientEp(i) + ' → ' + serverEp(i);
+      if (F.fl[i] & FL.CUT) tip += ' (packet detail cut)';
+      tr.title = tip;
+    }
+  }
+
+  function sortBy(c) {
+    if (sortCol === c) sortDesc = !sortDesc;
+    else { sortCol = c; sortDesc = !!c.n && c.k !== 'id' && c.k !== 'start'; }
+    headCells.forEach(function (cell, j) {
+      var lbl = COLS[j].label;
+      cell.textContent = lbl;
+      if (COLS[j] === sortCol) cell.appendChild(h('span', { class: 'arrow', text: sortDesc ? '▼' : '▲' }));
+      cell.setAttribute('aria-sort', COLS[j] === sortCol ? (sortDesc ? 'descending' : 'ascending') : 'none');
+    });
+    applyView();
+  }
+
+  // ----- filter language -----
+  var searchText = null;
+  function rowSearch(i) {
+    if (!searchText) searchText = new Array(N);
+    var t = searchText[i];
+    if (t === undefined) {
+      t = (clientEp(i) + ' ' + serverEp(i) + ' ' + PROTOS[F.proto[i]] + ' ' + stateName(F.cst[i]) + ' ' + stateName(F.sst[i]) + ' ' +
+        TEARDOWNS[F.td[i]] + ' ' + S[F.zs[i]] + ' ' + S[F.zh[i]] + ' ' + (F.svc[i] < 0 ? '' : S[F.svc[i]])).toLowerCase();
+      searchText[i] = t;
+    }
+    return t;
+  }
+  function normState(x) { return x.toUpperCase().replace(/-/g, '_'); }
+  var NUMS = {
+    rtt: function (i) { return F.rtt[i]; }, dur: function (i) { return F.dur[i]; }, start: function (i) { return F.start[i]; },
+    pkts: function (i) { return F.pc[i] + F.ps[i]; }, bytes: function (i) { return F.bc[i] + F.bs[i]; },
+    retr: function (i) { return F.rc[i] + F.rs[i]; }, dup: function (i) { return F.dup[i]; }, zw: function (i) { return F.zw[i]; },
+    lost: function (i) { return F.lost[i]; }, id: function (i) { return F.id[i]; }, port: null
+  };
+  var IS = { cut: FL.CUT, reuse: FL.REUSE, inferred: FL.DIR | FL.STATE, halfclose: FL.HALF, rejected: FL.ICMP_REJ, rstoow: FL.RST_OOW, handshake: FL.HS };
+  function compileTerm(term) {
+    var neg = false;
+    if (term[0] === '-' && term.length > 1) { neg = true; term = term.slice(1); }
+    var m = /^([a-z]+)(:|>=|<=|>|<|=)(.*)$/i.exec(term);
+    var fn = null;
+    if (m && m[3] !== '') {
+      var key = m[1].toLowerCase(), op = m[2], val = m[3], lv = val.toLowerCase();
+      if (op !== ':' || (NUMS[key] && key !== 'id')) {
+        var get = NUMS[key];
+        if (!get) throw new Error('no number called ' + key);
+        var num = parseFloat(val);
+        if (isNaN(num)) throw new Error('not a number: ' + val);
+        fn = op === '>' ? function (i) { return get(i) > num; } : op === '<' ? function (i) { var x = get(i); return x >= 0 && x < num; }
+          : op === '>=' ? function (i) { return get(i) >= num; } : op === '<=' ? function (i) { var x = get(i); return x >= 0 && x <= num; }
+          : function (i) { return get(i) === num; };
+      } else if (key === 'host' || key === 'ip') {
+        fn = function (i) { return S[F.cip[i]].toLowerCase() === lv || S[F.sip[i]].toLowerCase() === lv; };
+      } else if (key === 'port' || key === 'cport' || key === 'sport') {
+        var p = parseInt(val, 10);
+        if (isNaN(p)) throw new Error('not a port: ' + val);
+        fn = key === 'cport' ? function (i) { return F.cport[i] === p; } : key === 'sport' ? function (i) { return F.sport[i] === p; }
+          : function (i) { return F.cport[i] === p || F.sport[i] === p; };
+      } else if (key === 'state' || key === 'cstate' || key === 'sstate') {
+        var st = STATES.indexOf(normState(val));
+        if (st < 0) throw new Error('no state ' + val);
+        fn = key === 'cstate' ? function (i) { return F.cst[i] === st; } : key === 'sstate' ? function (i) { return F.sst[i] === st; }
+          : function (i) { return F.cst[i] === st || F.sst[i] === st; };
+      } else if (key === 'teardown' || key === 'td') {
+        var td = TEARDOWNS.indexOf(lv);
+        if (td < 0) throw new Error('no teardown ' + val);
+        fn = function (i) { return F.td[i] === td; };
+      } else if (key === 'proto') {
+        var pr = PROTOS.indexOf(lv);
+        if (pr < 0) throw new Error('no protocol ' + val);
+        fn = function (i) { return F.proto[i] === pr; };
+      } else if (key === 'zeek') {
+        fn = function (i) { return S[F.zs[i]].toLowerCase() === lv; };
+      } else if (key === 'history') {
+        fn = function (i) { return S[F.zh[i]].indexOf(val) >= 0; };
+      } else if (key === 'service' || key === 'svc') {
+        fn = function (i) { return F.svc[i] >= 0 && S[F.svc[i]].toLowerCase() === lv; };
+      } else if (key === 'id') {
+        var set = {};
+        val.split(',').forEach(function (part) {
+          var rg = /^(\d+)-(\d+)$/.exec(part);
+          if (rg) { for (var x = +rg[1]; x <= +rg[2] && x - +rg[1] < 1e6; x++) set[x] = 1; } else if (/^\d+$/.test(part)) set[+part] = 1;
+          else throw new Error('not an id: ' + part);
+        });
+        fn = function (i) { return set[F.id[i]] === 1; };
+      } else if (key === 'is') {
+        var bit = IS[lv];
+        if (!bit) throw new Error('is: takes ' + Object.keys(IS).join('|'));
+        fn = function (i) { return (F.fl[i] & bit) !== 0; };
+      }
+    }
+    if (!fn) {
+      var w = (m ? term : term).toLowerCase();
+      fn = function (i) { return rowSearch(i).indexOf(w) >= 0; };
+    }
+    return neg ? function (i) { return !fn(i); } : fn;
+  }
+
+  function applyView() {
+    var terms = filterText.trim().split(/\s+/).filter(Boolean);
+    var tests = [];
+    errEl.textContent = '';
+    try { tests = terms.map(compileTerm); } catch (e) { errEl.textContent = e.message; tests = []; }
+    var ids = groupFilter ? groupFilter.ids : null;
+    var n = 0;
+    for (var i = 0; i < N; i++) {
+      if (ids && !ids.has(F.id[i])) continue;
+      var ok = true;
+      for (var t = 0; t < tests.length; t++) if (!tests[t](i)) { ok = false; break; }
+      if (ok) view[n++] = i;
+    }
+    viewLen = n;
+    if (sortCol) {
+      var keyArr = new Float64Array(N);
+      var sub = view.subarray(0, n);
+      for (var k = 0; k < n; k++) keyArr[sub[k]] = sortCol.key(sub[k]);
+      var dir = sortDesc ? -1 : 1;
+      sub.sort(function (a, b) { return (keyArr[a] - keyArr[b]) * dir || a - b; });
+    }
+    countEl.textContent = (n === N ? fmtInt(N) : fmtInt(n) + ' of ' + fmtInt(N)) + ' connection' + (N === 1 ? '' : 's');
+    gridEl.setAttribute('aria-rowcount', String(n));
+    sizeGrid();
+    if (gridEl.scrollTop > n * ROW_H) gridEl.scrollTop = 0;
+    renderRows();
+  }
+
+  function setFilter(text) {
+    inputEl.value = text;
+    filterText = text;
+    applyView();
+    document.getElementById('flows').scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }
+  function setGroupFilter(g) {
+    groupFilter = { ids: new Set(g.ids) };
+    chipEl.textContent = '';
+    var label = (g.state === 'TIME_WAIT' ? g.endpoint.ip : ep(g.endpoint.ip, g.endpoint.port)) + ' ' + g.state;
+    chipEl.appendChild(h('span', { class: 'chip' }, 'stuck: ' + label, h('button', { title: 'Remove', 'aria-label': 'Remove', text: '×', onclick: function () { groupFilter = null; chipEl.textContent = ''; applyView(); } })));
+    applyView();
+    document.getElementById('flows').scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }
+
+  function onKey(ev) {
+    if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
+    if (!viewLen) return;
+    ev.preventDefault();
+    var pos = -1;
+    for (var k = 0; k < viewLen; k++) if (view[k] === selected) { pos = k; break; }
+    pos = ev.key === 'ArrowDown' ? Math.min(viewLen - 1, pos + 1) : Math.max(0, pos - 1);
+    var headH = 33;
+    var y = pos * ROW_H;
+    if (y < gridEl.scrollTop) gridEl.scrollTop = y;
+    else if (y + ROW_H + headH > gridEl.scrollTop + gridEl.clientHeight) gridEl.scrollTop = y + ROW_H + headH - gridEl.clientHeight;
+    select(view[pos], false);
+  }
+
+  // ---------- connection detail ----------
+  var detailEl;
+  function select(i, scroll) {
+    selected = i;
+    renderRows();
+    renderDetail(i);
+    try { history.replaceState(null, '', '#flow=' + F.id[i]); } catch (e) { /* file:// in some browsers */ }
+    if (scroll) detailEl.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }
+
+  function fact(k, v) { return h('div', null, h('div', { class: 'k', text: k }), h('div', { class: 'v' }, v)); }
+
+  function renderDetail(i) {
+    dropPlots(detailEl);
+    detailEl.textContent = '';
+    detailEl.hidden = false;
+    var proto = PROTOS[F.proto[i]];
+    var isTcp = proto === 'tcp';
+    detailEl.appendChild(h('div', { class: 'head' },
+      h('h2', { text: 'Connection #' + F.id[i] }),
+      h('span', { class: 'ep' }, clientEp(i), ' → ', serverEp(i)),
+      h('span', { class: 'note', text: proto + (F.svc[i] >= 0 ? ' · ' + S[F.svc[i]] : '') }),
+      h('a', { onclick: function () { gridEl.focus({ preventScroll: true }); document.getElementById('flows').scrollIntoView({ block: 'start', behavior: 'smooth' }); }, text: '↑ back to the table' })));
+    var flags = [];
+    var fl = F.fl[i];
+    if (fl & FL.DIR) flags.push('client inferred (SYN not captured)');
+    if (fl & FL.STATE) flags.push('states inferred (capture began mid-connection)');
+    if (fl & FL.REUSE) flags.push('port reused while in TIME_WAIT');
+    if (fl & FL.ICMP_REJ) flags.push('rejected by ICMP unreachable');
+    if (fl & FL.RST_OOW) flags.push('RST outside the window (not applied)');
+    if (fl & FL.HALF) flags.push('half-close: data after the first FIN');
+    var facts = h('div', { class: 'facts' });
+    if (isTcp) {
+      facts.appendChild(fact('Client state at end', [badge(stateName(F.cst[i]), 's-' + stateName(F.cst[i])), F.cage[i] >= 0 ? ' for ' + fmtDur(F.cage[i]) : '']));
+      facts.appendChild(fact('Server state at end', [badge(stateName(F.sst[i]), 's-' + stateName(F.sst[i])), F.sage[i] >= 0 ? ' for ' + fmtDur(F.sage[i]) : '']));
+    }
+    facts.appendChild(fact('Teardown', badge(TEARDOWNS[F.td[i]], 't-' + TEARDOWNS[F.td[i]])));
+    facts.appendChild(fact('Zeek', S[F.zs[i]] + (S[F.zh[i]] ? ' · ' + S[F.zh[i]] : '')));
+    if (isTcp) facts.appendChild(fact('Handshake RTT', F.rtt[i] >= 0 ? fmtMs(F.rtt[i]) + ' ms' : (fl & FL.HS ? 'complete' : 'not complete')));
+    facts.appendChild(fact('Start · duration', '+' + F.start[i].toFixed(6) + ' s · ' + (fmtDur(F.dur[i]) || '0')));
+    facts.appendChild(fact('Packets → / ←', fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i])));
+    facts.appendChild(fact('Bytes → / ←', fmtInt(F.bc[i]) + ' / ' + fmtInt(F.bs[i])));
+    if (isTcp) facts.appendChild(fact('Retransmissions → / ←', F.rc[i] + ' / ' + F.rs[i] + (F.dup[i] ? ' · ' + F.dup[i] + ' dup ACKs' : '') + (F.lost[i] ? ' · ' + F.lost[i] + ' not captured' : '')));
+    if (isTcp && F.zw[i] > 0) facts.appendChild(fact('Zero window', fmtDur(F.zw[i])));
+    if (flags.length) facts.appendChild(fact('Notes', flags.join('; ')));
+    detailEl.appendChild(facts);
+
+    var n = F.en[i], off = F.eo[i];
+    var total = F.pc[i] + F.ps[i];
+    if (fl & FL.CUT) {
+      detailEl.appendChild(h('div', { class: 'alert', id: 'cut-note', text: n
+        ? 'Detail cut: the first ' + fmtInt(n) + ' of ' + fmtInt(total) + ' packets are embedded (budget: ' + fmtInt(D.budget.perConnection) + ' per connection, ' + fmtInt(D.budget.maxEvents) + ' in all).'
+        : 'No packet detail embedded for this connection: the report\'s budget of ' + fmtInt(D.budget.maxEvents) + ' packets was spent on earlier connections.' }));
+    }
+    if (!n) return;
+
+    var grid = h('div', { class: 'detail-grid' });
+    var ladderBox = h('div', { class: 'ladder-box', id: 'ladder' });
+    grid.appendChild(h('div', null, h('div', { class: 'graph' }, h('h3', null, 'Ladder', h('span', { class: 'sub', text: 'one arrow per packet; times relative to the first packet; states after each packet' })), ladderBox)));
+    var right = h('div');
+    grid.appendChild(right);
+    detailEl.appendChild(grid);
+    ladderBox.appendChild(ladder(i, off, n));
+    if (!isTcp) {
+      right.appendChild(h('div', { class: 'note', text: 'Sequence, window and in-flight graphs apply to TCP connections.' }));
+      return;
+    }
+    var tsg = h('div', { class: 'plot', id: 'tsg' });
+    var dirBtns = [h('button', { class: 'btn', text: 'client → server' }), h('button', { class: 'btn', text: 'server → client' })];
+    right.appendChild(h('div', { class: 'graph' }, h('h3', null, 'Time-sequence (Stevens)', dirBtns[0], dirBtns[1],
+      h('span', { class: 'sub', text: 'drag to zoom, double-click to reset' })), tsg));
+    var wnd = h('div', { class: 'plot', id: 'wnd' });
+    right.appendChild(h('div', { class: 'graph' }, h('h3', null, 'Advertised window and bytes in flight'), wnd));
+    var dir = F.bs[i] > F.bc[i] ? 1 : 0;
+    function drawTsg() {
+      dropPlots(tsg);
+      tsg.textContent = '';
+      dirBtns.forEach(function (b, k) { b.classList.toggle('on', k === dir); });
+      seqGraph(tsg, off, n, dir);
+    }
+    dirBtns.forEach(function (b, k) { b.addEventListener('click', function () { dir = k; drawTsg(); }); });
+    requestAnimationFrame(function () { drawTsg(); windowGraph(wnd, off, n); });
+  }
+
+  function ladder(i, off, n) {
+    var W = 760, XT = 8, XC = 210, XS = 640, TOP = 58, ROW = 36;
+    var H = TOP + n * ROW + 20;
+    var svg = s('svg', { class: 'ladder', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'Ladder diagram of connection ' + F.id[i] });
+    var defs = s('defs', {});
+    svg.appendChild(defs);
+    svg.appendChild(s('text', { x: XC, y: 18, 'text-anchor': 'middle', class: 'hdr' }, 'client'));
+    svg.appendChild(s('text', { x: XC, y: 34, 'text-anchor': 'middle', class: 'hdr' }, clientEp(i)));
+    svg.appendChild(s('text', { x: XS, y: 18, 'text-anchor': 'middle', class: 'hdr' }, 'server'));
+    svg.appendChild(s('text', { x: XS, y: 34, 'text-anchor': 'middle', class: 'hdr' }, serverEp(i)));
+    svg.appendChild(s('text', { x: XT, y: 34, class: 'time' }, 'time (s)'));
+    svg.appendChild(s('line', { x1: XC, y1: TOP - 14, x2: XC, y2: H - 6, class: 'col' }));
+    svg.appendChild(s('line', { x1: XS, y1: TOP - 14, x2: XS, y2: H - 6, class: 'col' }));
+    var isTcp = PROTOS[F.proto[i]] === 'tcp';
+    var prevC = -1, prevS = -1;
+    for (var k = 0; k < n; k++) {
+      var e = off + k;
+      var y = TOP + k * ROW;
+      var fromC = E.from[e] === 0;
+      var x1 = fromC ? XC : XS, x2 = fromC ? XS : XC;
+      var f = E.flags[e];
+      var notes = noteText(E.notes[e]);
+      var retr = (E.notes[e] & (NOTE_RETR | NOTE_SYN_RETR)) !== 0;
+      var color = f & TCP.RST ? '#d0353a' : f & TCP.SYN ? '#1e9e57' : f & TCP.FIN ? '#6a2d99' : E.len[e] > 0 ? '#2458d6' : '#7b8494';
+      var g = s('g', { class: 'arrow', 'data-frame': E.frame[e] });
+      var y2 = y + 16;
+      var dx = x2 > x1 ? -9 : 9;
+      g.appendChild(s('line', { x1: x1, y1: y, x2: x2 - (x2 > x1 ? 2 : -2), y2: y2, stroke: color, 'stroke-width': 1.6, 'stroke-dasharray': retr ? '5 3' : null }));
+      // arrow head: along the line direction
+      var ang = Math.atan2(y2 - y, x2 - x1);
+      var hx = x2, hy = y2, L = 9, A = 0.38;
+      g.appendChild(s('polygon', { points: hx + ',' + hy + ' ' + (hx - L * Math.cos(ang - A)) + ',' + (hy - L * Math.sin(ang - A)) + ' ' + (hx - L * Math.cos(ang + A)) + ',' + (hy - L * Math.sin(ang + A)), fill: color }));
+      var label = isTcp
+        ? (flagText(f) ? '[' + flagText(f) + '] ' : '') + 'seq=' + E.seq[e] + (f & TCP.ACK ? ' ack=' + E.ack[e] : '') + ' win=' + E.win[e] + ' len=' + E.len[e]
+        : 'len=' + E.len[e];
+      var mid = (XC + XS) / 2;
+      g.appendChild(s('text', { x: mid, y: y + 4, 'text-anchor': 'middle', class: 'lab', fill: color === '#7b8494' ? '#3b4352' : color }, label));
+      if (notes.length) g.appendChild(s('text', { x: mid, y: y2 + 13, 'text-anchor': 'middle', class: 'noteline' }, notes.join(', ')));
+      g.appendChild(s('text', { x: XT, y: y + 11, class: 'time' }, E.rel[e].toFixed(6)));
+      g.appendChild(s('text', { x: XT, y: y + 23, class: 'time' }, '#' + E.frame[e]));
+      var tip = 'frame ' + E.frame[e] + ' at +' + E.rel[e].toFixed(6) + ' s, ' + (fromC ? 'client → server' : 'server → client') + '\n' + label +
+        (E.infl[e] >= 0 ? '\nbytes in flight ' + E.infl[e] : '') + (notes.length ? '\n' + notes.join(', ') : '') +
+        (isTcp ? '\nclient ' + stateName(E.cst[e]) + ', server ' + stateName(E.sst[e]) : '');
+      g.appendChild(s('title', {}, tip));
+      svg.appendChild(g);
+      if (isTcp) {
+        // States after the packet, written beside each column when they change.
+        if (E.cst[e] !== prevC) {
+          svg.appendChild(s('text', { x: XC - 8, y: y2 + 4, 'text-anchor': 'end', class: 'state', fill: stateColor(E.cst[e]) }, stateName(E.cst[e])));
+          prevC = E.cst[e];
+        }
+        if (E.sst[e] !== prevS) {
+          svg.appendChild(s('text', { x: XS + 8, y: y2 + 4, 'text-anchor': 'start', class: 'state', fill: stateColor(E.sst[e]) }, stateName(E.sst[e])));
+          prevS = E.sst[e];
+        }
+      }
+    }
+    return svg;
+  }
+  function stateColor(k) {
+    var st = STATES[k];
+    if (st === 'ESTABLISHED') return '#17683d';
+    if (st === 'TIME_WAIT') return '#2a4aa0';
+    if (st === 'CLOSE_WAIT' || st === 'LAST_ACK' || st === 'CLOSING') return '#8a4b00';
+    if (st === 'FIN_WAIT_1' || st === 'FIN_WAIT_2') return '#6a2d99';
+    if (st === 'SYN_SENT' || st === 'SYN_RECEIVED') return '#725c00';
+    return '#4b5565';
+  }
+
+  function eventOrder(off, n) {
+    var idx = [];
+    for (var k = 0; k < n; k++) idx.push(off + k);
+    idx.sort(function (a, b) { return E.rel[a] - E.rel[b] || a - b; });
+    return idx;
+  }
+
+  function seqGraph(el, off, n, dir) {
+    // Sender `dir`'s segments (sequence numbers in its space) and the ACKs and window the other side returned.
+    var idx = eventOrder(off, n);
+    var x = [], top = [], retr = [], ack = [], lim = [], bottom = [];
+    var any = false;
+    idx.forEach(function (e) {
+      x.push(E.rel[e]);
+      var f = E.flags[e];
+      if (E.from[e] === dir) {
+        var adv = E.len[e] + (f & TCP.SYN ? 1 : 0) + (f & TCP.FIN ? 1 : 0);
+        var isRetr = (E.notes[e] & (NOTE_RETR | NOTE_SYN_RETR)) !== 0;
+        if (adv > 0) any = true;
+        top.push(adv > 0 && !isRetr ? E.seq[e] + adv : null);
+        retr.push(adv > 0 && isRetr ? E.seq[e] + adv : null);
+        bottom.push(adv > 0 ? E.seq[e] : null);
+        ack.push(null); lim.push(null);
+      } else {
+        top.push(null); retr.push(null); bottom.push(null);
+        var hasAck = (f & TCP.ACK) !== 0;
+        ack.push(hasAck ? E.ack[e] : null);
+        lim.push(hasAck ? E.ack[e] + E.win[e] : null);
+      }
+    });
+    if (!any) { el.appendChild(h('div', { class: 'empty', text: 'This direction sent no data (no segment that uses sequence space).' })); }
+    var opts = {
+      width: widthOf(el), height: 300,
+      scales: { x: { time: false } },
+      axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
+        { label: 'relative sequence number', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
+      series: [
+        { label: 't', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
+        { label: 'segment', stroke: '#2458d6', width: 0, paths: function () { return null; }, points: { show: true, size: 5, fill: '#2458d6', stroke: '#2458d6' } },
+        { label: 'retransmission', stroke: '#d0353a', width: 0, paths: function () { return null; }, points: { show: true, size: 7, fill: '#d0353a', stroke: '#d0353a' } },
+        { label: 'ACK', stroke: '#1e9e57', width: 1.5, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
+        { label: 'ACK + window', stroke: '#c99a00', width: 1.2, dash: [4, 3], spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }
+      ],
+      hooks: {
+        draw: [function (u) {
+          // tcptrace I-beams: a vertical bar from the segment's first to its last sequence number.
+          var ctx = u.ctx;
+          ctx.save();
+          ctx.beginPath();
+          ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+          ctx.clip();
+          ctx.lineWidth = Math.max(1, devicePixelRatio);
+          for (var k = 0; k < x.length; k++) {
+            var t = top[k] != null ? top[k] : retr[k];
+            if (t == null) continue;
+            var px = u.valToPos(x[k], 'x', true);
+            ctx.strokeStyle = top[k] != null ? '#2458d6' : '#d0353a';
+            ctx.beginPath();
+            ctx.moveTo(px, u.valToPos(bottom[k], 'y', true));
+            ctx.lineTo(px, u.valToPos(t, 'y', true));
+            ctx.stroke();
+          }
+          ctx.restore();
+        }]
+      }
+    };
+    trackPlot(new uPlot(opts, [x, top, retr, ack, lim], el), el);
+  }
+
+  function windowGraph(el, off, n) {
+    var idx = eventOrder(off, n);
+    var x = [], cw = [], sw = [], cf = [], sf = [];
+    idx.forEach(function (e) {
+      x.push(E.rel[e]);
+      var fromC = E.from[e] === 0;
+      cw.push(fromC ? E.win[e] : null);
+      sw.push(fromC ? null : E.win[e]);
+      var fl = E.infl[e] >= 0 ? E.infl[e] : null;
+      cf.push(fromC ? fl : null);
+      sf.push(fromC ? null : fl);
+    });
+    var step = uPlot.paths.stepped({ align: 1 });
+    var opts = {
+      width: widthOf(el), height: 240,
+      scales: { x: { time: false } },
+      axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
+        { label: 'bytes', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
+      series: [
+        { label: 't', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
+        { label: 'client window', stroke: C_CLIENT, width: 1.6, spanGaps: true, paths: step, points: { show: false } },
+        { label: 'server window', stroke: C_SERVER, width: 1.6, spanGaps: true, paths: step, points: { show: false } },
+        { label: 'client in flight', stroke: '#7ea3f2', fill: 'rgba(36,88,214,0.08)', width: 1.2, spanGaps: true, paths: step, points: { show: false } },
+        { label: 'server in flight', stroke: '#f0a070', fill: 'rgba(217,72,15,0.08)', width: 1.2, spanGaps: true, paths: step, points: { show: false } }
+      ]
+    };
+    trackPlot(new uPlot(opts, [x, cw, sw, cf, sf], el), el);
+  }
+
+  // ---------- page ----------
+  renderSummary();
+  renderCharts();
+  renderStuck();
+  renderTable();
+  detailEl = h('section', { class: 'panel', id: 'detail', hidden: true });
+  append(app, detailEl);
+  renderCapture();
+  var m = /^#flow=(\d+)$/.exec(location.hash);
+  if (m) {
+    for (var q = 0; q < N; q++) if (F.id[q] === +m[1]) { select(q, true); break; }
+  }
+  document.documentElement.setAttribute('data-ready', '1');
+})();

@@ -1,0 +1,455 @@
+/**
+ * The data an HTML report embeds: the analysis result turned into compact columnar JSON.
+ *
+ * One array per field (not one object per connection) keeps a 100k-connection report near
+ * 100 bytes per row and lets the page sort and filter typed columns. Strings that repeat
+ * (addresses, Zeek histories, services) go into one string pool and are referenced by index.
+ *
+ * Per-packet detail (the ladder and the graphs of one connection) is embedded within a budget,
+ * collected while analyze() runs by an EventCollector: the first `perConnection` packets of each
+ * connection, and no more than `maxEvents` packets in all. A connection whose packets were not
+ * all kept is marked `cut`, and the page says so.
+ */
+import type { CaptureInfo } from '../../capture/types.js';
+import { isoTime } from '../../capture/time.js';
+import { NOTE_NAMES } from '../../flow/types.js';
+import type { FlowRecord, LayerCounts, PacketEvent, Proto, TcpState, Teardown } from '../../flow/types.js';
+import { stuckGroups, type StuckGroup } from './stuck-local.js';
+
+export const PROTOS: readonly Proto[] = ['tcp', 'udp', 'icmp', 'icmp6'];
+/** Index 0 is "no state" (null in the record). */
+export const STATES: readonly (TcpState | null)[] = [
+  null,
+  'CLOSED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECEIVED',
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+];
+export const TEARDOWNS: readonly Teardown[] = [
+  'graceful',
+  'simultaneous',
+  'reset-client',
+  'reset-server',
+  'rejected',
+  'unanswered',
+  'incomplete',
+  'none',
+];
+
+/** Bits of the `fl` column. */
+export const FlowFlag = {
+  DIRECTION_INFERRED: 1,
+  STATE_INFERRED: 2,
+  PORT_REUSE: 4,
+  ICMP_REJECTED: 8,
+  RST_OUT_OF_WINDOW: 16,
+  HALF_CLOSE: 32,
+  HANDSHAKE_COMPLETE: 64,
+  /** Not every packet of the connection is in the embedded detail. */
+  CUT: 128,
+} as const;
+
+export interface ReportBudget {
+  /** Packets embedded in all (default 200 000). */
+  maxEvents: number;
+  /** Packets embedded per connection, its first ones (default 1 000). */
+  perConnection: number;
+}
+
+export const DEFAULT_BUDGET: ReportBudget = { maxEvents: 200_000, perConnection: 1_000 };
+
+/** Columns of the flow table, one entry per connection, in id order. */
+export interface FlowColumns {
+  id: number[];
+  /** Index into PROTOS. */
+  proto: number[];
+  /** Index into the string pool. */
+  cip: number[];
+  cport: number[];
+  sip: number[];
+  sport: number[];
+  /** Index into STATES (0 = null). */
+  cst: number[];
+  sst: number[];
+  /** Seconds each side has been in its end state (−1 = null). */
+  cage: number[];
+  sage: number[];
+  /** Index into TEARDOWNS. */
+  td: number[];
+  /** Zeek conn_state and history (string pool). */
+  zs: number[];
+  zh: number[];
+  /** Service (string pool), −1 = unknown. */
+  svc: number[];
+  /** Seconds from the first packet of the capture, and duration in seconds. */
+  start: number[];
+  dur: number[];
+  pc: number[];
+  ps: number[];
+  bc: number[];
+  bs: number[];
+  /** Handshake RTT in ms, −1 = none. */
+  rtt: number[];
+  rc: number[];
+  rs: number[];
+  /** Both directions summed: dup ACKs, zero-window seconds, segments missing from the capture. */
+  dup: number[];
+  zw: number[];
+  lost: number[];
+  /** FlowFlag bits. */
+  fl: number[];
+  /** Embedded packet events: offset and count in the event columns. */
+  eo: number[];
+  en: number[];
+}
+
+/** Columns of the embedded packet events, grouped by connection (FlowColumns.eo/en point here). */
+export interface EventColumns {
+  frame: number[];
+  /** Seconds since the connection's first packet. */
+  rel: number[];
+  /** 0 = client, 1 = server. */
+  from: number[];
+  flags: number[];
+  seq: number[];
+  ack: number[];
+  len: number[];
+  win: number[];
+  notes: number[];
+  /** −1 = unknown. */
+  infl: number[];
+  /** Index into STATES. */
+  cst: number[];
+  sst: number[];
+}
+
+export interface CaptureSummary {
+  file: string;
+  format: string | null;
+  gzip: boolean;
+  version: string;
+  packets: number;
+  linkTypes: number[];
+  interfaces: number;
+  dropped: number | null;
+  warnings: number;
+  error: string | null;
+}
+
+export interface ReportSummary {
+  captures: CaptureSummary[];
+  packets: number;
+  /** ISO times of the first and last packet, and the seconds between them. */
+  first: string | null;
+  last: string | null;
+  /** Epoch seconds of the first packet (the time axis origin), null without packets. */
+  firstEpoch: number | null;
+  span: number;
+  layers: LayerCounts | null;
+  connections: { total: number; tcp: number; udp: number; icmp: number };
+  handshakes: { complete: number; incomplete: number };
+  teardown: Record<string, number>;
+  endStates: { client: Record<string, number>; server: Record<string, number> };
+  evicted: number;
+  interrupted: boolean;
+  error: string | null;
+}
+
+export interface ReportData {
+  version: 1;
+  tool: string;
+  generated: string;
+  title: string;
+  budget: ReportBudget & { embedded: number; cutConnections: number };
+  protos: readonly string[];
+  states: readonly (string | null)[];
+  teardowns: readonly string[];
+  /** Note bit → name, in print order (flow/types.ts NOTE_NAMES). */
+  noteNames: ReadonlyArray<readonly [number, string]>;
+  strings: string[];
+  summary: ReportSummary;
+  stuck: StuckGroup[];
+  stuckAfter: number;
+  flows: FlowColumns;
+  events: EventColumns;
+}
+
+/**
+ * Collects the packet events of analyze() within the budget. Pass `trace` and `onPacket` to
+ * analyze(); connections first seen once the budget is spent are not traced at all.
+ * Events are stored as plain number columns (no PacketEvent kept).
+ */
+export class EventCollector {
+  readonly budget: ReportBudget;
+  count = 0;
+  private readonly perFlow = new Map<number, number>();
+  /** Connections some of whose packets were dropped, or that were not traced at all. */
+  readonly cut = new Set<number>();
+  readonly flow: number[] = [];
+  readonly cols: EventColumns = {
+    frame: [], rel: [], from: [], flags: [], seq: [], ack: [], len: [], win: [], notes: [], infl: [], cst: [], sst: [],
+  };
+
+  constructor(budget: Partial<ReportBudget> = {}) {
+    this.budget = { ...DEFAULT_BUDGET, ...budget };
+  }
+
+  readonly trace = (flowId: number): boolean => {
+    if (this.count >= this.budget.maxEvents) {
+      this.cut.add(flowId);
+      return false;
+    }
+    return true;
+  };
+
+  readonly onPacket = (e: PacketEvent): void => {
+    const kept = this.perFlow.get(e.flow) ?? 0;
+    if (kept >= this.budget.perConnection || this.count >= this.budget.maxEvents) {
+      this.cut.add(e.flow);
+      return;
+    }
+    this.perFlow.set(e.flow, kept + 1);
+    this.count++;
+    const c = this.cols;
+    this.flow.push(e.flow);
+    c.frame.push(e.frame);
+    c.rel.push(round6(e.rel));
+    c.from.push(e.from === 'client' ? 0 : 1);
+    c.flags.push(e.flags);
+    c.seq.push(e.seq);
+    c.ack.push(e.ack);
+    c.len.push(e.len);
+    c.win.push(e.window);
+    c.notes.push(e.notes);
+    c.infl.push(e.inFlight);
+    c.cst.push(stateIndex(e.state.client));
+    c.sst.push(stateIndex(e.state.server));
+  };
+
+  /** Add events made elsewhere (tests, or a list already in memory). */
+  addAll(events: Iterable<PacketEvent>): this {
+    for (const e of events) {
+      if (!this.perFlow.has(e.flow) && !this.trace(e.flow)) continue;
+      this.onPacket(e);
+    }
+    return this;
+  }
+}
+
+/** What buildReportData needs of an analysis (AnalysisResult has all of it). */
+export interface ReportInput {
+  records: FlowRecord[];
+  captures: CaptureInfo[];
+  layers: LayerCounts | null;
+  firstSec: number | null;
+  firstNsec: number | null;
+  lastSec: number | null;
+  lastNsec: number | null;
+  evicted: number;
+  interrupted: boolean;
+  error: { message: string } | null;
+}
+
+export interface BuildOptions {
+  title?: string;
+  /** Seconds in state after which a connection counts as stuck (default 10). */
+  stuckAfter?: number;
+  /** Fixed "generated" time (tests); default now. */
+  generated?: Date;
+  tool?: string;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function stateIndex(s: TcpState | null | undefined): number {
+  if (!s) return 0;
+  const i = STATES.indexOf(s);
+  return i < 0 ? 0 : i;
+}
+
+/** Turn records, capture info and collected events into the embedded report data. */
+export function buildReportData(input: ReportInput, events: EventCollector, opts: BuildOptions = {}): ReportData {
+  const records = input.records;
+  const strings: string[] = [];
+  const pool = new Map<string, number>();
+  const str = (s: string): number => {
+    let i = pool.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      pool.set(s, i);
+    }
+    return i;
+  };
+
+  const firstSec = input.firstSec ?? records[0]?.startSec ?? 0;
+  const firstNsec = input.firstNsec ?? records[0]?.startNsec ?? 0;
+
+  // Group the events by flow (counting sort on flow id keeps capture order within a flow).
+  const idIndex = new Map<number, number>();
+  records.forEach((r, i) => idIndex.set(r.id, i));
+  const n = records.length;
+  const counts = new Array<number>(n).fill(0);
+  for (const f of events.flow) {
+    const i = idIndex.get(f);
+    if (i !== undefined) counts[i]++;
+  }
+  const offsets = new Array<number>(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    offsets[i] = total;
+    total += counts[i];
+  }
+  const src = events.cols;
+  const ev: EventColumns = {
+    frame: new Array(total), rel: new Array(total), from: new Array(total), flags: new Array(total),
+    seq: new Array(total), ack: new Array(total), len: new Array(total), win: new Array(total),
+    notes: new Array(total), infl: new Array(total), cst: new Array(total), sst: new Array(total),
+  };
+  const fill = offsets.slice();
+  const keys = Object.keys(ev) as (keyof EventColumns)[];
+  for (let k = 0; k < events.flow.length; k++) {
+    const i = idIndex.get(events.flow[k]);
+    if (i === undefined) continue;
+    const at = fill[i]++;
+    for (const key of keys) ev[key][at] = src[key][k];
+  }
+
+  const cols: FlowColumns = {
+    id: [], proto: [], cip: [], cport: [], sip: [], sport: [], cst: [], sst: [], cage: [], sage: [], td: [], zs: [],
+    zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
+    lost: [], fl: [], eo: [], en: [],
+  };
+  const teardown: Record<string, number> = {};
+  const endClient: Record<string, number> = {};
+  const endServer: Record<string, number> = {};
+  let complete = 0;
+  let incomplete = 0;
+  let tcp = 0;
+  let udp = 0;
+  let icmp = 0;
+  let cutConnections = 0;
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    cols.id.push(r.id);
+    cols.proto.push(Math.max(0, PROTOS.indexOf(r.proto)));
+    cols.cip.push(str(r.client.ip));
+    cols.cport.push(r.client.port);
+    cols.sip.push(str(r.server.ip));
+    cols.sport.push(r.server.port);
+    cols.cst.push(stateIndex(r.state?.client));
+    cols.sst.push(stateIndex(r.state?.server));
+    cols.cage.push(r.stateSeconds?.client == null ? -1 : round6(r.stateSeconds.client));
+    cols.sage.push(r.stateSeconds?.server == null ? -1 : round6(r.stateSeconds.server));
+    cols.td.push(Math.max(0, TEARDOWNS.indexOf(r.teardown)));
+    cols.zs.push(str(r.zeek?.conn_state ?? ''));
+    cols.zh.push(str(r.zeek?.history ?? ''));
+    cols.svc.push(r.service ? str(r.service) : -1);
+    cols.start.push(round6(r.startSec - firstSec + (r.startNsec - firstNsec) / 1e9));
+    cols.dur.push(round6(r.duration));
+    cols.pc.push(r.packets.client);
+    cols.ps.push(r.packets.server);
+    cols.bc.push(r.bytes.client);
+    cols.bs.push(r.bytes.server);
+    cols.rtt.push(r.handshake?.rttMs == null ? -1 : Math.round(r.handshake.rttMs * 1000) / 1000);
+    cols.rc.push(r.retransmissions?.client ?? 0);
+    cols.rs.push(r.retransmissions?.server ?? 0);
+    const a = r.analysis;
+    cols.dup.push(a ? a.client.dupAcks + a.server.dupAcks : 0);
+    cols.zw.push(a ? round6(a.client.zeroWindowSeconds + a.server.zeroWindowSeconds) : 0);
+    cols.lost.push(a ? a.client.lostSegments + a.server.lostSegments : 0);
+    const hasCut = events.cut.has(r.id) || (counts[i] === 0 && r.packets.client + r.packets.server > 0);
+    if (hasCut) cutConnections++;
+    cols.fl.push(
+      (r.directionInferred ? FlowFlag.DIRECTION_INFERRED : 0) |
+        (r.stateInferred ? FlowFlag.STATE_INFERRED : 0) |
+        (r.portReuse ? FlowFlag.PORT_REUSE : 0) |
+        (r.icmpRejected ? FlowFlag.ICMP_REJECTED : 0) |
+        (r.rstOutOfWindow > 0 ? FlowFlag.RST_OUT_OF_WINDOW : 0) |
+        (r.halfClose ? FlowFlag.HALF_CLOSE : 0) |
+        (r.handshake?.complete ? FlowFlag.HANDSHAKE_COMPLETE : 0) |
+        (hasCut ? FlowFlag.CUT : 0),
+    );
+    cols.eo.push(offsets[i]);
+    cols.en.push(counts[i]);
+
+    teardown[r.teardown] = (teardown[r.teardown] ?? 0) + 1;
+    if (r.proto === 'tcp') {
+      tcp++;
+      const cs = r.state?.client ?? 'unknown';
+      const ss = r.state?.server ?? 'unknown';
+      endClient[cs] = (endClient[cs] ?? 0) + 1;
+      endServer[ss] = (endServer[ss] ?? 0) + 1;
+      if (r.handshake?.complete) complete++;
+      else incomplete++;
+    } else if (r.proto === 'udp') udp++;
+    else icmp++;
+  }
+
+  const packets = input.captures.reduce((s, c) => s + c.packets, 0);
+  const haveTimes = input.firstSec !== null && input.lastSec !== null;
+  const summary: ReportSummary = {
+    captures: input.captures.map((c) => {
+      const dropped = c.interfaces.reduce<number | null>((s, f) => (f.dropped == null ? s : (s ?? 0) + f.dropped), null);
+      return {
+        file: c.file,
+        format: c.format,
+        gzip: c.gzip,
+        version: c.version,
+        packets: c.packets,
+        linkTypes: [...new Set(c.interfaces.map((f) => f.linkType))],
+        interfaces: c.interfaces.length,
+        dropped,
+        warnings: c.warnings.length,
+        error: c.error ? c.error.message : null,
+      };
+    }),
+    packets,
+    first: haveTimes ? isoTime(input.firstSec!, input.firstNsec ?? 0) : null,
+    last: haveTimes ? isoTime(input.lastSec!, input.lastNsec ?? 0) : null,
+    firstEpoch: haveTimes ? input.firstSec! + (input.firstNsec ?? 0) / 1e9 : null,
+    span: haveTimes ? round6(input.lastSec! - input.firstSec! + ((input.lastNsec ?? 0) - (input.firstNsec ?? 0)) / 1e9) : 0,
+    layers: input.layers,
+    connections: { total: n, tcp, udp, icmp },
+    handshakes: { complete, incomplete },
+    teardown,
+    endStates: { client: endClient, server: endServer },
+    evicted: input.evicted,
+    interrupted: input.interrupted,
+    error: input.error ? input.error.message : null,
+  };
+
+  const stuckAfter = opts.stuckAfter ?? 10;
+  const title = opts.title ?? (input.captures.length ? input.captures.map((c) => baseName(c.file)).join(', ') : 'capture');
+  return {
+    version: 1,
+    tool: opts.tool ?? 'synfin',
+    generated: (opts.generated ?? new Date()).toISOString(),
+    title,
+    budget: { ...events.budget, embedded: total, cutConnections },
+    protos: PROTOS,
+    states: STATES,
+    teardowns: TEARDOWNS,
+    noteNames: NOTE_NAMES,
+    strings,
+    summary,
+    stuck: stuckGroups(records, { stuckAfter }),
+    stuckAfter,
+    flows: cols,
+    events: ev,
+  };
+}
+
+function baseName(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i >= 0 ? p.slice(i + 1) : p;
+}
