@@ -41,6 +41,7 @@ export class PcapReader extends BaseReader {
     while (s.end - s.pos < 24 && (await s.fill()));
     if (s.end - s.pos < 24) {
       this.finish();
+      s.pos = s.end; // nothing left to parse
       return;
     }
     const p = s.pos;
