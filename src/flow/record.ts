@@ -1,0 +1,149 @@
+/**
+ * Conn → FlowRecord (the NDJSON contract of issue 3). Called once per connection, when its fate
+ * is final or at capture end; allocation here is per connection, not per packet.
+ */
+import { durationNs, isoTime } from '../capture/time.js';
+import { formatIPv4, formatIPv6 } from '../decode/addr.js';
+import { serviceForPort } from '../decode/services.js';
+import { type Conn, Kind, PROTO_NAMES, type SideState } from './conn.js';
+import { St, STATE_NAMES } from './tcp-state.js';
+import type { DirectionAnalysis, Endpoint, FlowRecord, Handshake, PerSide, SynOptions, Teardown } from './types.js';
+
+export function clientEndpoint(c: Conn): Endpoint {
+  return {
+    ip: c.ipVersion === 6 ? formatIPv6(c.cliAddr6!) : formatIPv4(c.cliAddr4),
+    port: c.cliPort,
+  };
+}
+
+export function serverEndpoint(c: Conn): Endpoint {
+  return {
+    ip: c.ipVersion === 6 ? formatIPv6(c.srvAddr6!) : formatIPv4(c.srvAddr4),
+    port: c.srvPort,
+  };
+}
+
+/** Teardown kind (docs/states.md "Teardown kinds"). */
+export function teardownOf(c: Conn): Teardown {
+  if (c.kind !== Kind.TCP) return 'none';
+  if (c.rejected) return 'rejected';
+  if (c.resetBy >= 0) return c.resetBy === 0 ? 'reset-client' : 'reset-server';
+  const cl = c.sides[0];
+  const sv = c.sides[1];
+  if (sv.packets === 0 && cl.synSeen && !cl.synWasAck) return 'unanswered';
+  if (cl.finSeen && sv.finSeen) return c.finsCrossed ? 'simultaneous' : 'graceful';
+  if (cl.finSeen || sv.finSeen) return 'incomplete';
+  return 'none';
+}
+
+function synOptions(s: SideState): SynOptions | null {
+  if (!s.synSeen) return null;
+  return {
+    mss: s.optMss >= 0 ? s.optMss : null,
+    wscale: s.optWscale >= 0 ? s.optWscale : null,
+    sackPermitted: s.optSack,
+    timestamps: s.optTs,
+    tfo: s.optTfo,
+    mptcp: s.optMptcp,
+  };
+}
+
+function msBetween(aSec: number, aNsec: number, bSec: number, bNsec: number): number {
+  return durationNs(aSec, aNsec, bSec, bNsec) / 1e6;
+}
+
+function handshakeOf(c: Conn): Handshake {
+  const cl = c.sides[0];
+  const sv = c.sides[1];
+  const hasSyn = cl.synSeen && !cl.synWasAck;
+  const complete = hasSyn && c.synAckSec >= 0 && c.hsAckSec >= 0 && c.hsSynSec >= 0;
+  const synSec = c.hsSynSec >= 0 ? c.hsSynSec : hasSyn ? cl.mruSynSec : -1;
+  const synNsec = c.hsSynSec >= 0 ? c.hsSynNsec : cl.mruSynNsec;
+  return {
+    complete,
+    syn: synSec >= 0 ? isoTime(synSec, synNsec) : null,
+    synAck: c.synAckSec >= 0 ? isoTime(c.synAckSec, c.synAckNsec) : null,
+    ack: c.hsAckSec >= 0 ? isoTime(c.hsAckSec, c.hsAckNsec) : null,
+    rttMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.hsAckSec, c.hsAckNsec) : null,
+    synToSynAckMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.synAckSec, c.synAckNsec) : null,
+    synAckToAckMs: complete ? msBetween(c.synAckSec, c.synAckNsec, c.hsAckSec, c.hsAckNsec) : null,
+    synRetransmissions: hasSyn ? cl.synRetransmissions : 0,
+    synAckRetransmissions: sv.synSeen && sv.synWasAck ? sv.synRetransmissions : 0,
+    synDataBytes: hasSyn ? cl.synDataBytes : 0,
+    options: { client: synOptions(cl), server: synOptions(sv) },
+  };
+}
+
+/**
+ * Build the record. `refSec/refNsec` is the moment the record describes: the capture's last
+ * timestamp for records emitted by finish(), else the moment the connection's fate became final
+ * (TIME_WAIT expiry, idle timeout, eviction, or its last packet when it closed).
+ */
+export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransitions: boolean): FlowRecord {
+  const tcp = c.kind === Kind.TCP;
+  const proto = PROTO_NAMES[c.kind];
+  const cl = c.sides[0];
+  const sv = c.sides[1];
+
+  let analysis: PerSide<DirectionAnalysis> | null = null;
+  if (tcp && c.analysis !== null) {
+    try {
+      analysis = c.analysis.result(refSec, refNsec);
+    } catch {
+      // The analysis must never take the whole pipeline down; the record stays usable without it.
+      analysis = null;
+    }
+  }
+
+  const stateSeconds = (s: SideState): number | null =>
+    !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
+
+  const zeek = c.zeek.result();
+  let service: string | null = null;
+  if (c.kind === Kind.TCP || c.kind === Kind.UDP) {
+    const p = c.kind === Kind.TCP ? 'tcp' : 'udp';
+    service = serviceForPort(p, c.srvPort) ?? serviceForPort(p, c.cliPort);
+  }
+
+  const rec: FlowRecord = {
+    id: c.id,
+    proto,
+    client: clientEndpoint(c),
+    server: serverEndpoint(c),
+    directionInferred: c.directionInferred,
+    start: isoTime(c.startSec, c.startNsec),
+    end: isoTime(c.lastSec, c.lastNsec),
+    startSec: c.startSec,
+    startNsec: c.startNsec,
+    endSec: c.lastSec,
+    endNsec: c.lastNsec,
+    duration: durationNs(c.startSec, c.startNsec, c.lastSec, c.lastNsec) / 1e9,
+    packets: { client: cl.packets, server: sv.packets },
+    bytes: analysis
+      ? { client: analysis.client.seqBytes, server: analysis.server.seqBytes }
+      : { client: cl.payloadBytes, server: sv.payloadBytes },
+    ipBytes: { client: cl.ipBytes, server: sv.ipBytes },
+    payloadBytes: { client: cl.payloadBytes, server: sv.payloadBytes },
+    handshake: tcp ? handshakeOf(c) : null,
+    state: tcp ? { client: STATE_NAMES[cl.state], server: STATE_NAMES[sv.state] } : { client: null, server: null },
+    stateSeconds: { client: stateSeconds(cl), server: stateSeconds(sv) },
+    stateInferred: c.stateInferred,
+    teardown: teardownOf(c),
+    reset:
+      c.resetBy >= 0 ? { by: c.resetBy === 0 ? 'client' : 'server', afterFin: c.resetAfterFin, frame: c.resetFrame } : null,
+    halfClose: c.halfCloseSide >= 0 ? { side: c.halfCloseSide === 0 ? 'client' : 'server', bytes: c.halfCloseBytes } : null,
+    retransmissions: analysis
+      ? { client: analysis.client.retransmissions, server: analysis.server.retransmissions }
+      : { client: 0, server: 0 },
+    analysis,
+    zeek,
+    portReuse: c.portReuse,
+    rstOutOfWindow: c.rstOutOfWindow,
+    icmpRejected: c.icmpRejected,
+    service,
+  };
+  if (c.vlanCount > 0) rec.vlan = c.vlanCount > 1 ? [c.vlan0, c.vlan1] : [c.vlan0];
+  if (c.evicted) rec.evicted = true;
+  if (withTransitions) rec.transitions = c.transitions ?? [];
+  return rec;
+}

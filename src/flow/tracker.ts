@@ -1,0 +1,727 @@
+/**
+ * The flow tracker: Packet stream → FlowRecords, with both endpoints' TCP state machines.
+ *
+ * Per packet: one numeric-key lookup in the flow table (table.ts), counters, the sequence analysis
+ * (tcp-analysis.ts), the state events (tcp-state.ts) and Zeek's view (zeek.ts). Nothing is
+ * allocated per packet unless the flow is traced or a state changes while transitions are wanted.
+ *
+ * Timers run on capture time, lazily: before each packet, TIME_WAIT expiries, the linger of
+ * closed connections and idle timeouts whose time the packet's timestamp has passed are applied
+ * (at their own time, not the packet's); finish() applies them against the capture's last
+ * timestamp. See docs/states.md.
+ */
+import { durationNs, isoTime } from '../capture/time.js';
+import type { RawRecord } from '../capture/types.js';
+import { isWellKnownServerPort } from '../decode/services.js';
+import { type Packet, PacketKind, TcpFlag } from '../decode/packet.js';
+import { Conn, Kind, PROTO_NAMES, type SideState, sideName } from './conn.js';
+import { buildRecord, clientEndpoint, serverEndpoint } from './record.js';
+import { seqGe } from './seq.js';
+import { FlowTable } from './table.js';
+import { TcpSeqAnalysis } from './tcp-analysis.js';
+import { Ev, isOpen, nextState, St, STATE_NAMES } from './tcp-state.js';
+import { Note } from './types.js';
+import type { Endpoint, FlowRecord, PacketEvent, Proto, Transition } from './types.js';
+import { ZeekConn } from './zeek.js';
+
+export interface TrackerOptions {
+  /** TIME_WAIT duration, seconds of capture time (60 Linux, 240 = RFC 793 2×MSL). */
+  timeWait: number;
+  /** Seconds of silence after which an open TCP connection is final (0 = never). */
+  idleTimeout: number;
+  /** VLAN ids are part of the flow key. */
+  vlanKey: boolean;
+  /** Keep each record's transitions in record.transitions. */
+  transitions: boolean;
+  onRecord: (r: FlowRecord) => void;
+  onTransition?: (t: Transition) => void;
+  trace?: (flowId: number, client: Endpoint, server: Endpoint, proto: Proto) => boolean;
+  onPacket?: (e: PacketEvent) => void;
+  /** At most this many flows open at once (0 = unbounded). */
+  maxConnections: number;
+  /** UDP/ICMP flows end after this many seconds of silence (default 60, Zeek's udp/icmp_inactivity_timeout). */
+  datagramIdle?: number;
+  /** A closed TCP connection stays in the table this long to absorb stray packets (default 5, Zeek's tcp_close_delay). */
+  closeLinger?: number;
+}
+
+const SYN = TcpFlag.SYN;
+const ACK = TcpFlag.ACK;
+const FIN = TcpFlag.FIN;
+const RST = TcpFlag.RST;
+
+const FLAG_LETTERS: ReadonlyArray<readonly [number, string]> = [
+  [SYN, 'SYN'],
+  [FIN, 'FIN'],
+  [RST, 'RST'],
+  [TcpFlag.PSH, 'PSH'],
+  [ACK, 'ACK'],
+  [TcpFlag.URG, 'URG'],
+  [TcpFlag.ECE, 'ECE'],
+  [TcpFlag.CWR, 'CWR'],
+];
+
+export function flagString(flags: number): string {
+  let s = '';
+  for (const [bit, name] of FLAG_LETTERS) if (flags & bit) s += (s ? ',' : '') + name;
+  return s || 'none';
+}
+
+/** FIFO of (conn, side, time) timer entries; times are non-decreasing when pushed in capture order. */
+class TimerQueue {
+  conns: (Conn | null)[] = [];
+  sides: number[] = [];
+  times: number[] = [];
+  head = 0;
+  push(c: Conn, side: number, t: number): void {
+    if (this.head > 1024 && this.head * 2 > this.conns.length) {
+      this.conns = this.conns.slice(this.head);
+      this.sides = this.sides.slice(this.head);
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+    this.conns.push(c);
+    this.sides.push(side);
+    this.times.push(t);
+  }
+  get length(): number {
+    return this.conns.length - this.head;
+  }
+}
+
+function isFinal(c: Conn): boolean {
+  const a = c.sides[0].state;
+  const b = c.sides[1].state;
+  return (a === St.CLOSED || a === St.NONE) && (b === St.CLOSED || b === St.NONE) && (a === St.CLOSED || b === St.CLOSED);
+}
+
+export class FlowTracker {
+  private readonly o: TrackerOptions;
+  private readonly table = new FlowTable<Conn>(4096);
+  private nextId = 0;
+  /** Connections evicted by the maxConnections bound. */
+  evicted = 0;
+
+  /** Latest timestamp seen (the capture's end, as far as read). */
+  private nowT = -Infinity;
+  private nowSec = 0;
+  private nowNsec = 0;
+
+  private readonly tw = new TimerQueue();
+  private readonly linger = new TimerQueue();
+  // LRU lists (least recently active at the head): TCP, and UDP/ICMP.
+  private tcpHead: Conn | null = null;
+  private tcpTail: Conn | null = null;
+  private dgHead: Conn | null = null;
+  private dgTail: Conn | null = null;
+
+  private readonly twWhole: number;
+  private readonly twFracNs: number;
+  private readonly dgIdle: number;
+  private readonly lingerS: number;
+  private readonly wantTransitions: boolean;
+
+  // The packet being processed (for transition causes, built only when a transition is recorded).
+  private curPkt: Packet | null = null;
+  private curRec: RawRecord | null = null;
+  private curDir = 0;
+  private curConn: Conn | null = null;
+  // Scratch time (exact) for timer arithmetic.
+  private tSec = 0;
+  private tNsec = 0;
+
+  constructor(o: TrackerOptions) {
+    this.o = o;
+    const tw = Math.max(0, o.timeWait);
+    this.twWhole = Math.floor(tw);
+    this.twFracNs = Math.round((tw - this.twWhole) * 1e9);
+    this.dgIdle = o.datagramIdle ?? 60;
+    this.lingerS = o.closeLinger ?? 5;
+    this.wantTransitions = o.transitions || o.onTransition !== undefined;
+  }
+
+  /** Open flows right now. */
+  get open(): number {
+    return this.table.size;
+  }
+
+  add(pkt: Packet, rec: RawRecord): void {
+    const sec = rec.tsSec;
+    const nsec = rec.tsNsec;
+    const t = sec + nsec * 1e-9;
+    if (t >= this.nowT) {
+      this.nowT = t;
+      this.nowSec = sec;
+      this.nowNsec = nsec;
+    }
+    this.sweep(t);
+    switch (pkt.kind) {
+      case PacketKind.Tcp:
+        this.tcp(pkt, rec, t);
+        break;
+      case PacketKind.Udp:
+        this.datagram(pkt, rec, t, Kind.UDP);
+        break;
+      case PacketKind.Icmp:
+        this.datagram(pkt, rec, t, Kind.ICMP);
+        break;
+      case PacketKind.Icmp6:
+        this.datagram(pkt, rec, t, Kind.ICMP6);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Capture end: apply due TIME_WAIT expiries, then emit every remaining flow in id order. */
+  finish(): void {
+    if (this.nowT === -Infinity) return;
+    this.sweep(this.nowT);
+    const rest = this.table.values().sort((a, b) => a.id - b.id);
+    for (const c of rest) {
+      if (c.finalT >= 0) this.release(c, c.finalSec, c.finalNsec, true);
+      else this.release(c, this.nowSec, this.nowNsec, true);
+    }
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private sweep(t: number): void {
+    const tw = this.tw;
+    while (tw.head < tw.conns.length && tw.times[tw.head] <= t) {
+      const c = tw.conns[tw.head]!;
+      const side = tw.sides[tw.head];
+      const expT = tw.times[tw.head];
+      tw.conns[tw.head] = null;
+      tw.head++;
+      if (c.done) continue;
+      const s = c.sides[side];
+      if (s.state !== St.TIME_WAIT || s.twExpT !== expT) continue;
+      this.curPkt = null;
+      this.curConn = c;
+      this.apply(c, side, Ev.TIME_WAIT_EXPIRY, false, s.twExpSec, s.twExpNsec, 0);
+      this.checkFinal(c, s.twExpSec, s.twExpNsec, expT);
+    }
+    const lg = this.linger;
+    while (lg.head < lg.conns.length && lg.times[lg.head] <= t) {
+      const c = lg.conns[lg.head]!;
+      const expT = lg.times[lg.head];
+      lg.conns[lg.head] = null;
+      lg.head++;
+      if (c.done || c.finalT < 0 || c.finalT + this.lingerS !== expT) continue;
+      this.release(c, c.finalSec, c.finalNsec, true);
+    }
+    const idle = this.o.idleTimeout;
+    if (idle > 0) {
+      while (this.tcpHead !== null && this.tcpHead.lastT + idle < t) {
+        const c = this.tcpHead;
+        if (c.finalT >= 0) this.release(c, c.finalSec, c.finalNsec, true);
+        else {
+          this.addSeconds(c.lastSec, c.lastNsec, idle);
+          this.release(c, this.tSec, this.tNsec, true);
+        }
+      }
+    }
+    const dg = this.dgIdle;
+    while (this.dgHead !== null && this.dgHead.lastT + dg < t) {
+      const c = this.dgHead;
+      this.addSeconds(c.lastSec, c.lastNsec, dg);
+      this.release(c, this.tSec, this.tNsec, true);
+    }
+  }
+
+  private addSeconds(sec: number, nsec: number, s: number): void {
+    const whole = Math.floor(s);
+    let ns = nsec + Math.round((s - whole) * 1e9);
+    let sc = sec + whole;
+    if (ns >= 1e9) {
+      ns -= 1e9;
+      sc++;
+    }
+    this.tSec = sc;
+    this.tNsec = ns;
+  }
+
+  /** After a change: a TCP connection whose sides are all CLOSED (or unseen) is final; it lingers, then is released. */
+  private checkFinal(c: Conn, sec: number, nsec: number, t: number): void {
+    if (isFinal(c)) {
+      if (c.finalT < 0) {
+        c.finalT = t;
+        c.finalSec = sec;
+        c.finalNsec = nsec;
+        this.linger.push(c, 0, t + this.lingerS);
+      }
+    } else if (c.finalT >= 0) c.finalT = -1;
+  }
+
+  /** Emit the record and forget the connection. */
+  private release(c: Conn, refSec: number, refNsec: number, removeFromTable: boolean): void {
+    if (c.done) return;
+    c.done = true;
+    this.unlink(c);
+    if (removeFromTable) this.table.delete(c.key);
+    const r = buildRecord(c, refSec, refNsec, this.o.transitions);
+    c.analysis = null;
+    c.transitions = null;
+    this.o.onRecord(r);
+  }
+
+  // ---------------------------------------------------------------- LRU lists
+
+  private unlink(c: Conn): void {
+    const tcp = c.kind === Kind.TCP;
+    if (c.prev !== null) c.prev.next = c.next;
+    else if (tcp) this.tcpHead = c.next;
+    else this.dgHead = c.next;
+    if (c.next !== null) c.next.prev = c.prev;
+    else if (tcp) this.tcpTail = c.prev;
+    else this.dgTail = c.prev;
+    c.prev = null;
+    c.next = null;
+  }
+
+  private touch(c: Conn): void {
+    const tcp = c.kind === Kind.TCP;
+    const tail = tcp ? this.tcpTail : this.dgTail;
+    if (tail === c) return;
+    if (c.prev !== null || c.next !== null || (tcp ? this.tcpHead : this.dgHead) === c) this.unlink(c);
+    const t2 = tcp ? this.tcpTail : this.dgTail;
+    c.prev = t2;
+    c.next = null;
+    if (t2 !== null) t2.next = c;
+    if (tcp) {
+      this.tcpTail = c;
+      if (this.tcpHead === null) this.tcpHead = c;
+    } else {
+      this.dgTail = c;
+      if (this.dgHead === null) this.dgHead = c;
+    }
+  }
+
+  /**
+   * Make room under maxConnections. Policy: among the 64 least recently active TCP connections,
+   * the first that is closed (lingering) or half-open (no side past SYN_RECEIVED) goes; failing
+   * that, the least recently active flow of all (TCP or UDP/ICMP). Table lookups are not disturbed
+   * except that the caller must look its key up again.
+   */
+  private evictOne(): void {
+    let victim: Conn | null = null;
+    let c = this.tcpHead;
+    for (let i = 0; c !== null && i < 64; i++, c = c.next) {
+      const a = c.sides[0].state;
+      const b = c.sides[1].state;
+      if (c.finalT >= 0 || (a <= St.SYN_RECEIVED && b <= St.SYN_RECEIVED)) {
+        victim = c;
+        break;
+      }
+    }
+    if (victim === null) {
+      const a = this.tcpHead;
+      const b = this.dgHead;
+      victim = a === null ? b : b === null ? a : a.lastT <= b.lastT ? a : b;
+    }
+    if (victim === null) return;
+    if (victim.finalT < 0) {
+      victim.evicted = true;
+      this.evicted++;
+      this.release(victim, this.nowSec, this.nowNsec, true);
+    } else this.release(victim, victim.finalSec, victim.finalNsec, true);
+  }
+
+  // ---------------------------------------------------------------- flow creation
+
+  private vlanWord(p: Packet): number {
+    return this.o.vlanKey && p.vlanCount > 0 ? (((p.vlan0 & 0xfff) << 12) | (p.vlan1 & 0xfff)) >>> 0 : 0;
+  }
+
+  private buildKey(p: Packet, proto: number, sport: number, dport: number): void {
+    if (p.ipVersion === 6) this.table.keyV6(proto, this.vlanWord(p), p.src6, sport, p.dst6, dport);
+    else this.table.keyV4(proto, this.vlanWord(p), p.src4, sport, p.dst4, dport);
+  }
+
+  /**
+   * New flow for the current packet (key in the table's scratch). `srcIsClient` decides the roles.
+   * `replace`: the key is present (an older incarnation just released) and is overwritten.
+   */
+  private create(p: Packet, rec: RawRecord, t: number, kind: Kind, srcIsClient: boolean, inferred: boolean, replace: boolean): Conn {
+    const max = this.o.maxConnections;
+    if (!replace && max > 0 && this.table.size >= max) {
+      this.evictOne();
+      this.table.get();
+    }
+    const c = new Conn(++this.nextId, kind, this.table.copyKey(), new ZeekConn(PROTO_NAMES[kind]));
+    c.clientIsLo = srcIsClient === this.table.srcIsLo;
+    c.directionInferred = inferred;
+    c.ipVersion = p.ipVersion === 6 ? 6 : 4;
+    if (c.ipVersion === 6) {
+      c.cliAddr6 = (srcIsClient ? p.src6 : p.dst6).slice();
+      c.srvAddr6 = (srcIsClient ? p.dst6 : p.src6).slice();
+    } else {
+      c.cliAddr4 = (srcIsClient ? p.src4 : p.dst4) >>> 0;
+      c.srvAddr4 = (srcIsClient ? p.dst4 : p.src4) >>> 0;
+    }
+    if (kind === Kind.TCP || kind === Kind.UDP) {
+      c.cliPort = srcIsClient ? p.srcPort : p.dstPort;
+      c.srvPort = srcIsClient ? p.dstPort : p.srcPort;
+    }
+    c.vlanCount = p.vlanCount;
+    c.vlan0 = p.vlan0;
+    c.vlan1 = p.vlan1;
+    c.startSec = rec.tsSec;
+    c.startNsec = rec.tsNsec;
+    c.startT = t;
+    c.lastSec = rec.tsSec;
+    c.lastNsec = rec.tsNsec;
+    c.lastT = t;
+    if (kind === Kind.TCP) c.analysis = new TcpSeqAnalysis();
+    if (this.o.transitions) c.transitions = [];
+    if (this.o.trace !== undefined && this.o.onPacket !== undefined) {
+      c.traced = this.o.trace(c.id, clientEndpoint(c), serverEndpoint(c), PROTO_NAMES[kind]);
+    }
+    if (replace) this.table.replace(c);
+    else this.table.set(c);
+    return c;
+  }
+
+  /** Client by ports: a well-known server port on one side only; both: the lower; neither: the first sender. */
+  private srcIsClientByPort(proto: 'tcp' | 'udp', sport: number, dport: number): boolean {
+    const ws = isWellKnownServerPort(proto, sport);
+    const wd = isWellKnownServerPort(proto, dport);
+    if (wd && !ws) return true;
+    if (ws && !wd) return false;
+    if (ws && wd && sport !== dport) return dport < sport;
+    return true;
+  }
+
+  private count(c: Conn, dir: number, p: Packet, rec: RawRecord, t: number): void {
+    const s = c.sides[dir];
+    s.packets++;
+    s.ipBytes += p.ipLen;
+    s.payloadBytes += p.payloadLen;
+    if (t >= c.lastT) {
+      c.lastT = t;
+      c.lastSec = rec.tsSec;
+      c.lastNsec = rec.tsNsec;
+    }
+    this.touch(c);
+  }
+
+  // ---------------------------------------------------------------- UDP / ICMP
+
+  private datagram(p: Packet, rec: RawRecord, t: number, kind: Kind): void {
+    const protoNum = kind === Kind.UDP ? 17 : kind === Kind.ICMP ? 1 : 58;
+    const sport = kind === Kind.UDP ? p.srcPort : 0;
+    const dport = kind === Kind.UDP ? p.dstPort : 0;
+    this.buildKey(p, protoNum, sport, dport);
+    let c = this.table.get();
+    let dir: number;
+    if (c === null) {
+      let srcIsClient: boolean;
+      if (kind === Kind.UDP) srcIsClient = this.srcIsClientByPort('udp', sport, dport);
+      else {
+        // Replies (echo reply 0/129, timestamp reply 14, information reply 16, ICMPv6 node
+        // information reply 140) come from the server; anything else is sent by the client.
+        const ty = p.icmpType;
+        srcIsClient = kind === Kind.ICMP ? !(ty === 0 || ty === 14 || ty === 16) : !(ty === 129 || ty === 140);
+      }
+      c = this.create(p, rec, t, kind, srcIsClient, true, false);
+      dir = srcIsClient ? 0 : 1;
+    } else dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
+    this.count(c, dir, p, rec, t);
+    c.zeek.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
+    if (c.traced) this.emitPacket(c, p, rec, dir, 0);
+    // An ICMP destination unreachable (ICMPv4 type 3, ICMPv6 type 1) quoting a flow marks that flow.
+    if (p.quotedValid && ((kind === Kind.ICMP && p.icmpType === 3) || (kind === Kind.ICMP6 && p.icmpType === 1))) {
+      const qp = p.quotedProto;
+      if (qp === 6 || qp === 17) {
+        const vw = this.vlanWord(p);
+        if (p.quotedIpVersion === 6) this.table.keyV6(qp, vw, p.quotedSrc6, p.quotedSrcPort, p.quotedDst6, p.quotedDstPort);
+        else this.table.keyV4(qp, vw, p.quotedSrc4, p.quotedSrcPort, p.quotedDst4, p.quotedDstPort);
+        const q = this.table.get();
+        if (q !== null) q.icmpRejected = true;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- TCP
+
+  private tcp(p: Packet, rec: RawRecord, t: number): void {
+    const flags = p.flags;
+    this.buildKey(p, 6, p.srcPort, p.dstPort);
+    let c = this.table.get();
+    let notes = 0;
+    let dir = 0;
+    if (c !== null) {
+      dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
+      // A pure SYN on a known 4-tuple: retransmission (same ISN, connection not closed) or a new incarnation.
+      if ((flags & (SYN | ACK | RST)) === SYN) {
+        const x = c.sides[dir];
+        const sameIsn = x.synSeen && !x.synWasAck && x.isn === p.seq;
+        const a = c.sides[0].state;
+        const b = c.sides[1].state;
+        const closedOrTw = c.finalT >= 0 || a === St.TIME_WAIT || b === St.TIME_WAIT || a === St.CLOSED || b === St.CLOSED;
+        if (!sameIsn || closedOrTw) {
+          const inTw = a === St.TIME_WAIT || b === St.TIME_WAIT;
+          this.endIncarnation(c, p, rec, t);
+          c = this.create(p, rec, t, Kind.TCP, true, false, true);
+          dir = 0;
+          c.portReuse = inTw;
+          notes |= Note.PORT_REUSE;
+        }
+      }
+    } else {
+      let srcIsClient: boolean;
+      let inferred = true;
+      if ((flags & (SYN | RST)) === SYN) {
+        srcIsClient = (flags & ACK) === 0;
+        inferred = !srcIsClient;
+      } else srcIsClient = this.srcIsClientByPort('tcp', p.srcPort, p.dstPort);
+      c = this.create(p, rec, t, Kind.TCP, srcIsClient, inferred, false);
+      dir = srcIsClient ? 0 : 1;
+    }
+    const first = c.sides[0].packets + c.sides[1].packets === 0;
+    this.count(c, dir, p, rec, t);
+    notes |= c.analysis!.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
+
+    this.curPkt = p;
+    this.curRec = rec;
+    this.curDir = dir;
+    this.curConn = c;
+    const sec = rec.tsSec;
+    const nsec = rec.tsNsec;
+    const frame = rec.frame;
+    const x = c.sides[dir];
+    const y = c.sides[1 - dir];
+    const peer = 1 - dir;
+
+    if (first && (flags & (SYN | RST)) === 0) {
+      // The capture starts mid-connection: both sides must be synchronized.
+      c.stateInferred = true;
+      this.apply(c, 0, Ev.MIDSTREAM, true, sec, nsec, frame);
+      this.apply(c, 1, Ev.MIDSTREAM, true, sec, nsec, frame);
+    }
+
+    if (flags & RST) {
+      notes |= this.rst(c, p, dir, x, y, sec, nsec, frame);
+    } else {
+      const ackf = (flags & ACK) !== 0;
+      const syn = (flags & SYN) !== 0;
+      const finSeenBefore = x.finSeen;
+      // 1. What the sender's ACK field shows it received.
+      if (ackf && !syn && !x.peerSynRcvd && (!y.synSeen || seqGe(p.ack, y.isn + 1))) {
+        x.peerSynRcvd = true;
+        if (dir === 0 && c.synAckSec >= 0 && c.hsAckSec < 0) {
+          c.hsAckSec = sec;
+          c.hsAckNsec = nsec;
+        }
+        this.apply(c, dir, Ev.RCV_SYN, x.state === St.NONE, sec, nsec, frame);
+      }
+      if (ackf && y.finSeen && !x.peerFinRcvd && seqGe(p.ack, y.finSeq + 1)) {
+        x.peerFinRcvd = true;
+        this.apply(c, dir, Ev.RCV_FIN, false, sec, nsec, frame);
+      }
+      // 2. What it sent: SYN, FIN.
+      if (syn) {
+        if (!x.synSeen) {
+          x.synSeen = true;
+          x.isn = p.seq >>> 0;
+          x.synWasAck = ackf;
+          x.synSec = sec;
+          x.synNsec = nsec;
+          x.synDataBytes = p.payloadLen;
+          x.optMss = p.optMss;
+          x.optWscale = p.optWscale;
+          x.optSack = p.optSackPermitted;
+          x.optTs = p.optHasTimestamp;
+          x.optTfo = p.optTfo;
+          x.optMptcp = p.optMptcp;
+        } else if ((p.seq >>> 0) === x.isn) {
+          x.synRetransmissions++;
+          notes |= Note.SYN_RETRANSMISSION;
+        }
+        x.mruSynSec = sec;
+        x.mruSynNsec = nsec;
+        if (ackf) {
+          // The first SYN-ACK answering the client's SYN: the handshake's middle step.
+          if (dir === 1 && c.synAckSec < 0 && y.synSeen && !y.synWasAck) {
+            c.synAckSec = sec;
+            c.synAckNsec = nsec;
+            c.hsSynSec = y.mruSynSec;
+            c.hsSynNsec = y.mruSynNsec;
+          }
+          x.peerSynRcvd = true;
+          this.apply(c, dir, Ev.SEND_SYNACK, false, sec, nsec, frame);
+        } else this.apply(c, dir, Ev.SEND_SYN, false, sec, nsec, frame);
+        // The peer had already acknowledged this SYN (simultaneous open, §3.5 Figure 7).
+        if (x.state === St.SYN_RECEIVED && x.ownSynAcked) this.apply(c, dir, Ev.RCV_ACK_OF_SYN, false, sec, nsec, frame);
+      }
+      if (flags & FIN) {
+        if (!x.finSeen) {
+          x.finSeen = true;
+          x.finSeq = (p.seq + p.payloadLen + (syn ? 1 : 0)) >>> 0;
+          if (c.firstFinBy < 0) c.firstFinBy = dir;
+          else if (y.finSeen && !x.peerFinRcvd) c.finsCrossed = true;
+          this.apply(c, dir, Ev.SEND_FIN, x.state === St.SYN_SENT, sec, nsec, frame);
+        } else if (y.state === St.TIME_WAIT) {
+          // §3.10.7.4 TIME-WAIT: a retransmitted FIN is acknowledged and restarts the 2 MSL timeout.
+          this.startTimeWait(c, peer, sec, nsec);
+        }
+      }
+      // Half-close: the side that received the first FIN keeps sending data.
+      if (p.payloadLen > 0 && c.firstFinBy === peer && !finSeenBefore) {
+        c.halfCloseSide = dir;
+        c.halfCloseBytes += p.payloadLen;
+        notes |= Note.HALF_CLOSE_DATA;
+      }
+      // 3. What the receiver must have received: the sender's FIN, when this segment lies past it.
+      if (x.finSeen && !y.peerFinRcvd && seqGe(p.seq, x.finSeq + 1)) {
+        y.peerFinRcvd = true;
+        this.apply(c, peer, Ev.RCV_FIN, false, sec, nsec, frame);
+      }
+      // 4. What the receiver learns from the ACK field: its SYN / FIN acknowledged.
+      if (ackf) {
+        if (y.synSeen && !y.ownSynAcked && seqGe(p.ack, y.isn + 1)) {
+          y.ownSynAcked = true;
+          this.apply(c, peer, Ev.RCV_ACK_OF_SYN, false, sec, nsec, frame);
+        }
+        if (y.finSeen && !y.ownFinAcked && seqGe(p.ack, y.finSeq + 1)) {
+          y.ownFinAcked = true;
+          this.apply(c, peer, Ev.RCV_ACK_OF_FIN, false, sec, nsec, frame);
+        }
+      }
+    }
+
+    this.checkFinal(c, sec, nsec, t);
+    c.zeek.onPacket(p, dir === 0, notes, sec, nsec);
+    if (c.traced) this.emitPacket(c, p, rec, dir, notes);
+    this.curPkt = null;
+  }
+
+  /** RST from side `dir`. Returns Note bits. */
+  private rst(c: Conn, p: Packet, dir: number, x: SideState, y: SideState, sec: number, nsec: number, frame: number): number {
+    let ok: boolean;
+    if (y.state === St.SYN_SENT) {
+      // §3.10.7.3 SYN-SENT: the RST is acceptable only if its ACK acknowledges the SYN.
+      ok = !y.synSeen || ((p.flags & ACK) !== 0 && p.ack >>> 0 === ((y.isn + 1) >>> 0));
+    } else if (y.state === St.NONE || y.state === St.CLOSED) ok = true;
+    else ok = c.analysis!.inWindow(dir as 0 | 1, p.seq); // RFC 5961 §3.2 / RFC 9293 §3.10.7.4 first check
+    if (!ok) {
+      c.rstOutOfWindow++;
+      return Note.RST_OUT_OF_WINDOW;
+    }
+    const wasOpen = isOpen(x.state) || isOpen(y.state) || (x.state === St.NONE && y.state === St.NONE);
+    if (dir === 1 && y.state === St.SYN_SENT && !x.synSeen && c.resetBy < 0) c.rejected = true;
+    this.apply(c, dir, Ev.SEND_RST, false, sec, nsec, frame);
+    this.apply(c, 1 - dir, Ev.RCV_RST, false, sec, nsec, frame);
+    if (wasOpen && c.resetBy < 0) {
+      c.resetBy = dir;
+      c.resetAfterFin = c.firstFinBy >= 0;
+      c.resetFrame = frame;
+    }
+    return 0;
+  }
+
+  /** A new SYN replaces this connection on its 4-tuple: end a TIME_WAIT now (RFC 9293 §3.6.1 MAY-2) and emit it. */
+  private endIncarnation(c: Conn, p: Packet, rec: RawRecord, t: number): void {
+    this.curPkt = null;
+    this.curConn = c;
+    for (let i = 0; i < 2; i++) {
+      if (c.sides[i].state === St.TIME_WAIT) {
+        this.setState(c, i, St.CLOSED, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
+      }
+    }
+    void p;
+    void t;
+    const final = c.finalT >= 0;
+    this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
+  }
+
+  private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {
+    const s = c.sides[side];
+    let es = sec + this.twWhole;
+    let en = nsec + this.twFracNs;
+    if (en >= 1e9) {
+      en -= 1e9;
+      es++;
+    }
+    s.twExpSec = es;
+    s.twExpNsec = en;
+    s.twExpT = es + en * 1e-9;
+    this.tw.push(c, side, s.twExpT);
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  /** Run one event through the state machine for one side. */
+  private apply(c: Conn, side: number, ev: Ev, inferred: boolean, sec: number, nsec: number, frame: number): void {
+    const s = c.sides[side];
+    const next = nextState(s.state, ev, s.ownSynAcked);
+    if (next !== s.state) this.setState(c, side, next, sec, nsec, frame, inferred, null);
+  }
+
+  /** The one place a side's state changes: records the Transition. cause null = the current packet. */
+  private setState(c: Conn, side: number, next: St, sec: number, nsec: number, frame: number, inferred: boolean, cause: string | null): void {
+    const s = c.sides[side];
+    const from = s.state;
+    s.state = next;
+    s.enteredSec = sec;
+    s.enteredNsec = nsec;
+    s.enteredT = sec + nsec * 1e-9;
+    if (next === St.TIME_WAIT) this.startTimeWait(c, side, sec, nsec);
+    if (!this.wantTransitions) return;
+    const tr: Transition = {
+      flow: c.id,
+      time: isoTime(sec, nsec),
+      tsSec: sec,
+      tsNsec: nsec,
+      frame,
+      side: sideName(side),
+      from: STATE_NAMES[from],
+      to: STATE_NAMES[next]!,
+      cause: cause ?? this.describe(c, next === St.CLOSED && from === St.TIME_WAIT),
+      inferred: inferred || c.stateInferred || c.directionInferred,
+    };
+    if (c.transitions !== null) c.transitions.push(tr);
+    this.o.onTransition?.(tr);
+  }
+
+  /** "client→server FIN,ACK seq=1 ack=1 len=0" for the packet being processed. */
+  private describe(c: Conn, timeWaitExpiry: boolean): string {
+    const p = this.curPkt;
+    if (p === null || this.curConn !== c) {
+      return timeWaitExpiry ? `TIME_WAIT expired (${this.o.timeWait} s)` : 'timer';
+    }
+    const dir = this.curDir as 0 | 1;
+    const a = c.analysis;
+    const seq = a ? a.relSeq(dir, p.seq) : p.seq;
+    let s = `${sideName(dir)}→${sideName(1 - dir)} ${flagString(p.flags)} seq=${seq}`;
+    if (p.flags & ACK) s += ` ack=${a ? a.relAck(dir, p.ack) : p.ack}`;
+    if (p.payloadLen > 0) s += ` len=${p.payloadLen}`;
+    return s;
+  }
+
+  private emitPacket(c: Conn, p: Packet, rec: RawRecord, dir: number, notes: number): void {
+    const tcp = c.kind === Kind.TCP;
+    const a = c.analysis;
+    const d = dir as 0 | 1;
+    const e: PacketEvent = {
+      flow: c.id,
+      frame: rec.frame,
+      tsSec: rec.tsSec,
+      tsNsec: rec.tsNsec,
+      rel: durationNs(c.startSec, c.startNsec, rec.tsSec, rec.tsNsec) / 1e9,
+      from: sideName(dir),
+      flags: tcp ? p.flags : 0,
+      seq: tcp && a ? a.relSeq(d, p.seq) : 0,
+      ack: tcp && a && p.flags & ACK ? a.relAck(d, p.ack) : 0,
+      len: p.payloadLen,
+      window: tcp && a ? a.scaledWindow(d, p.window) : 0,
+      notes,
+      inFlight: tcp && a ? a.inFlight(d) : -1,
+      state: tcp
+        ? { client: STATE_NAMES[c.sides[0].state], server: STATE_NAMES[c.sides[1].state] }
+        : { client: null, server: null },
+    };
+    this.o.onPacket!(e);
+  }
+}
