@@ -193,6 +193,8 @@ export interface FlowRecord {
   service: string | null;
   /** Transitions of both sides in capture order (present when requested). */
   transitions?: Transition[];
+  /** Present (true) when the record was released early by the maxConnections bound. */
+  evicted?: true;
 }
 
 /**
