@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { TcpState } from '../../src/flow/types.js';
+import { aggregateClientGroups, EPHEMERAL_COUNT, StuckCollector, stuckJson, stuckLine, stuckMeaning, stuckText, STUCK_STATES } from '../../src/report/stuck.js';
+import { held, rec } from './records.js';
+
+const srv = (port: number) => ({ server: { ip: '10.0.0.5', port } });
+
+describe('stuck grouping', () => {
+  it('groups by the endpoint holding the state, counts, oldest age, ids; ignores young and healthy sides', () => {
+    const c = new StuckCollector(10);
+    // Three CLOSE_WAIT held by the server 10.0.0.5:8080 (ages 12, 252, 30 s), one too young (5 s),
+    // one ESTABLISHED/CLOSED connection, one UDP flow.
+    c.add(held(1, 'server', 'CLOSE_WAIT', 12, { ...srv(8080), client: { ip: '10.0.0.1', port: 40001 } }));
+    c.add(held(2, 'server', 'CLOSE_WAIT', 252, { ...srv(8080), client: { ip: '10.0.0.2', port: 40002 } }));
+    c.add(held(3, 'server', 'CLOSE_WAIT', 5, { ...srv(8080) }));
+    c.add(held(4, 'server', 'CLOSE_WAIT', 30, { ...srv(8080), client: { ip: '10.0.0.3', port: 40003 } }));
+    c.add(rec({ id: 5, state: { client: 'ESTABLISHED', server: 'ESTABLISHED' }, stateSeconds: { client: 100, server: 100 } }));
+    c.add(rec({ id: 6, proto: 'udp', state: { client: null, server: null } }));
+    const g = c.groups();
+    expect(g).toHaveLength(1);
+    expect(g[0]).toMatchObject({ endpoint: { ip: '10.0.0.5', port: 8080 }, state: 'CLOSE_WAIT', count: 3, oldestSeconds: 252, ids: [1, 2, 4], side: 'server' });
+    // The issue's own example sentence, with these numbers (252 s = 4m12s).
+    expect(stuckLine(g[0])).toBe('10.0.0.5:8080 holds 3 connections in CLOSE_WAIT (oldest 4m12s): the peers closed, the application on 10.0.0.5 has not called close()');
+    expect(c.total).toBe(3);
+  });
+
+  it('a connection with both sides stuck counts in two groups (FIN_WAIT_2 client, CLOSE_WAIT server)', () => {
+    const c = new StuckCollector(10);
+    const r = rec({ id: 9, state: { client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' }, stateSeconds: { client: 20, server: 20 } });
+    c.add(r);
+    const g = c.groups();
+    expect(g.map((x) => `${x.endpoint.ip}:${x.endpoint.port} ${x.state}`).sort()).toEqual(['10.0.0.1:40000 FIN_WAIT_2', '10.0.0.5:80 CLOSE_WAIT']);
+  });
+
+  it('--format json shape: {endpoint: {ip, port}, state, count, oldestSeconds, ids}', () => {
+    const c = new StuckCollector(0);
+    c.add(held(7, 'server', 'SYN_RECEIVED', 3, srv(443)));
+    const j = JSON.parse(JSON.stringify(stuckJson(c.groups())));
+    expect(j).toEqual([
+      expect.objectContaining({ endpoint: { ip: '10.0.0.5', port: 443 }, state: 'SYN_RECEIVED', count: 1, oldestSeconds: 3, ids: [7] }),
+    ]);
+  });
+
+  it('client-held groups (one per ephemeral port) merge per host in text', () => {
+    const c = new StuckCollector(10);
+    for (let i = 0; i < 5; i++) c.add(held(i + 1, 'client', 'SYN_SENT', 11 + i, { client: { ip: '10.0.0.9', port: 50000 + i }, server: { ip: '10.0.0.5', port: 443 } }));
+    expect(c.groups()).toHaveLength(5); // JSON keeps one group per host:port, as the issue specifies
+    const merged = aggregateClientGroups(c.groups());
+    expect(merged).toHaveLength(1);
+    expect(merged[0].count).toBe(5);
+    expect(merged[0].oldestSeconds).toBe(15);
+    expect(stuckLine(merged[0])).toBe(
+      '10.0.0.9 (on 5 local ports) holds 5 connections in SYN_SENT to 10.0.0.5:443 (oldest 15s): 10.0.0.9 sent SYN and got no answer: the server is down or a firewall drops the SYN, or the SYN or the SYN-ACK was lost',
+    );
+  });
+});
+
+describe('TIME_WAIT and port reuse', () => {
+  it('counts local ports per host and how many are in Linux\'s ephemeral range 32768–60999', () => {
+    expect(EPHEMERAL_COUNT).toBe(28232); // 60999 − 32768 + 1
+    const c = new StuckCollector(0);
+    c.add(held(1, 'client', 'TIME_WAIT', 30, { client: { ip: '10.0.0.1', port: 40000 } }));
+    c.add(held(2, 'client', 'TIME_WAIT', 40, { client: { ip: '10.0.0.1', port: 40001 } }));
+    c.add(held(3, 'client', 'TIME_WAIT', 50, { client: { ip: '10.0.0.1', port: 40001 }, server: { ip: '10.0.0.6', port: 80 } }));
+    c.add(held(4, 'server', 'TIME_WAIT', 10, { server: { ip: '10.0.0.1', port: 80 } })); // port 80: not ephemeral
+    c.add(held(5, 'client', 'TIME_WAIT', 20, { client: { ip: '10.0.0.2', port: 32767 } })); // just below the range
+    const tw = c.timeWaitHosts();
+    expect(tw).toEqual([
+      { ip: '10.0.0.1', count: 4, oldestSeconds: 50, ports: 3, ephemeralPorts: 2, ids: [1, 2, 3, 4] },
+      { ip: '10.0.0.2', count: 1, oldestSeconds: 20, ports: 1, ephemeralPorts: 0, ids: [5] },
+    ]);
+    const text = stuckText(c, { stuckAfter: 0 });
+    expect(text).toContain('10.0.0.1 holds 4 connections in TIME_WAIT (oldest 50s) on 3 local ports, 2 of the 28232 ephemeral ports 32768–60999 (0.01%)');
+  });
+
+  it('lists every 4-tuple reused while in TIME_WAIT', () => {
+    const c = new StuckCollector(10);
+    c.add(rec({ id: 3, portReuse: true }));
+    c.add(rec({ id: 8, portReuse: true, client: { ip: '2001:db8::1', port: 5555 }, server: { ip: '2001:db8::2', port: 80 } }));
+    const text = stuckText(c, { stuckAfter: 10 });
+    expect(text).toContain('2 4-tuples were reused by a new SYN while still in TIME_WAIT:');
+    expect(text).toContain('  10.0.0.1:40000 → 10.0.0.5:80 (flow 3)');
+    expect(text).toContain('  [2001:db8::1]:5555 → [2001:db8::2]:80 (flow 8)');
+  });
+
+  it('says so when nothing is stuck', () => {
+    expect(stuckText(new StuckCollector(10), { stuckAfter: 10 })).toMatch(/^nothing stuck/);
+  });
+});
+
+describe('sentences', () => {
+  // Meanings from RFC 9293 §3.3.2 (state diagram) and Linux behaviour (tcp_fin_timeout 60 s).
+  const expectWords: Record<string, RegExp[]> = {
+    CLOSE_WAIT: [/peers closed/, /application on 10\.0\.0\.5 has not called close\(\)/],
+    FIN_WAIT_1: [/10\.0\.0\.5 closed/, /never acknowledged/],
+    FIN_WAIT_2: [/acknowledged its FIN/, /have not closed/, /tcp_fin_timeout/],
+    LAST_ACK: [/waiting for the ACK of its FIN/],
+    CLOSING: [/same time/, /FINs crossed/],
+    SYN_SENT: [/sent SYN and got no answer/],
+    SYN_RECEIVED: [/SYN-ACK/, /never completed/],
+    TIME_WAIT: [/closed first/, /2×MSL/, /old duplicate/],
+  };
+  it.each(STUCK_STATES.map((s) => [s]))('%s has its own accurate sentence', (s) => {
+    const text = stuckMeaning(s as TcpState, '10.0.0.5', 2);
+    expect(text).not.toMatch(/is in /); // not the fallback
+    for (const re of expectWords[s]) expect(text).toMatch(re);
+  });
+  it('singular for one connection', () => {
+    expect(stuckMeaning('CLOSE_WAIT', '10.0.0.5', 1)).toBe('the peer closed, the application on 10.0.0.5 has not called close()');
+  });
+});
