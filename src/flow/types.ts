@@ -119,6 +119,16 @@ export interface ZeekFields {
   /** Zeek's orig_bytes / resp_bytes (TCP: sequence span; unset (null) where Zeek leaves them unset). */
   orig_bytes: number | null;
   resp_bytes: number | null;
+  /**
+   * Zeek's duration (TCP: last-seen time stops once both sides sent FIN/RST, so the final ACK is
+   * not included), null where Zeek leaves it unset (0). Optional: set by ZeekConn.
+   */
+  duration?: number | null;
+  /** Zeek's ConnSize counters: packets / IP bytes that passed Zeek's header and checksum checks. */
+  orig_pkts?: number;
+  resp_pkts?: number;
+  orig_ip_bytes?: number;
+  resp_ip_bytes?: number;
 }
 
 export interface Transition {
