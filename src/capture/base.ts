@@ -52,6 +52,7 @@ export abstract class BaseReader implements CaptureReader {
 
   async fill(): Promise<boolean> {
     if (this.done) return false;
+    this.info.bytesRead = this.src.base + this.src.pos; // progress, once per buffer
     if (await this.src.fill()) return true;
     this.finish();
     return false;

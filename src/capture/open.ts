@@ -118,6 +118,7 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
       await outer.close();
     };
     src = inner;
+    fileSize = null; // bytesRead counts decompressed bytes: a compressed size would make progress wrong
     have = await want(src, 4);
     if (have === 0) {
       const why = src.readError ? src.readError.message : 'decompresses to nothing';

@@ -93,7 +93,7 @@ export interface CaptureInfo {
   packets: number;
   /** Bytes consumed from the (decompressed) stream. */
   bytesRead: number;
-  /** Size of the file on disk when known (for progress), else null. */
+  /** Size of the file on disk when known (for progress), else null (stdin, pipes, gzip: bytesRead counts decompressed bytes). */
   fileSize: number | null;
   /** Number of pcapng sections seen (1 for pcap). */
   sections: number;
