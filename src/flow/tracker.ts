@@ -456,11 +456,15 @@ export class FlowTracker {
       // A pure SYN on a known 4-tuple: retransmission (same ISN, connection not closed) or a new incarnation.
       if ((flags & (SYN | ACK | RST)) === SYN) {
         const x = c.sides[dir];
-        const sameIsn = x.synSeen && !x.synWasAck && x.isn === p.seq;
+        const y = c.sides[1 - dir];
         const a = c.sides[0].state;
         const b = c.sides[1].state;
         const closedOrTw = c.finalT >= 0 || a === St.TIME_WAIT || b === St.TIME_WAIT || a === St.CLOSED || b === St.CLOSED;
-        if (!sameIsn || closedOrTw) {
+        // Same connection: a retransmitted SYN (same ISN), or the peer's SYN of a simultaneous open.
+        const same = x.synSeen
+          ? !x.synWasAck && x.isn === p.seq >>> 0
+          : x.state === St.NONE && y.state === St.SYN_SENT;
+        if (!same || closedOrTw) {
           const inTw = a === St.TIME_WAIT || b === St.TIME_WAIT;
           this.endIncarnation(c, p, rec, t);
           c = this.create(p, rec, t, Kind.TCP, true, false, true);
@@ -535,7 +539,7 @@ export class FlowTracker {
           x.optTs = p.optHasTimestamp;
           x.optTfo = p.optTfo;
           x.optMptcp = p.optMptcp;
-        } else if ((p.seq >>> 0) === x.isn) {
+        } else if ((p.seq >>> 0) === x.isn && ackf === x.synWasAck) {
           x.synRetransmissions++;
           notes |= Note.SYN_RETRANSMISSION;
         }
