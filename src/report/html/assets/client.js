@@ -82,6 +82,14 @@
     function p2(x) { return (x < 10 ? '0' : '') + x; }
     return hh > 0 ? hh + 'h' + p2(mm) + 'm' + p2(ss) + 's' : mm + 'm' + p2(ss) + 's';
   }
+  /** Seconds since the capture's first packet, for time axes: +0.25 s, +12 s, +4m10s. */
+  function fmtOffset(v) {
+    if (v === 0) return '0';
+    var a = Math.abs(v);
+    if (a < 1) return '+' + +(v * 1000).toFixed(3) + ' ms';
+    if (a < 120) return '+' + +v.toFixed(3) + ' s';
+    return '+' + fmtDur(v);
+  }
   function fmtMs(ms) {
     if (ms == null || ms < 0) return '';
     return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
@@ -238,7 +246,7 @@
     var rt = chartBox('Handshake RTT', rtts.length ? fmtInt(rtts.length) + ' complete handshakes, SYN → SYN-ACK → ACK' : null, 'chart-rtt');
     grid.appendChild(rt.el);
     // open over time
-    var ot = chartBox('Connections open over time', 'from first to last packet; still open at capture end counts to the end', 'chart-open');
+    var ot = chartBox('Connections open over time', 'since ' + (sum.first ? sum.first.replace('T', ' ').replace('Z', ' UTC') : 'the first packet') + '; open from first to last packet, or to the end when not closed', 'chart-open');
     grid.appendChild(ot.el);
 
     requestAnimationFrame(function () {
@@ -305,17 +313,14 @@
       }
       xs = bx; ys = by;
     }
-    var base = sum.firstEpoch;
-    var absX = xs.map(function (x) { return base + x; });
     var opts = {
       width: widthOf(el), height: 220,
       legend: { show: false },
-      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'); },
-      scales: { x: { time: true }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
-      axes: [{ size: 40 }, { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }],
-      series: [{ label: 'time (UTC)' }, { label: 'open', stroke: '#1e9e57', fill: 'rgba(30,158,87,0.14)', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }]
+      scales: { x: { time: false }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
+      axes: [{ size: 36, values: function (u, sp) { return sp.map(fmtOffset); } }, { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }],
+      series: [{ label: 'time' }, { label: 'open', stroke: '#1e9e57', fill: 'rgba(30,158,87,0.14)', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }]
     };
-    trackPlot(new uPlot(opts, [absX, ys], el), el);
+    trackPlot(new uPlot(opts, [xs, ys], el), el);
   }
 
   // ---------- capture and layers ----------
@@ -413,22 +418,20 @@
     return strRank;
   }
   var COLS = [
-    { k: 'id', label: '#', w: 62, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
-    { k: 'proto', label: 'Proto', w: 58, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
-    { k: 'client', label: 'Client', w: 200, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
-    { k: 'server', label: 'Server', w: 200, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
-    { k: 'cst', label: 'Client state', w: 122, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
-    { k: 'sst', label: 'Server state', w: 122, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
-    { k: 'td', label: 'Teardown', w: 112, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
-    { k: 'zeek', label: 'Zeek', w: 62, m: 1, key: function (i) { return ranks()[F.zs[i]]; }, text: function (i) { return S[F.zs[i]]; } },
-    { k: 'hist', label: 'History', w: 96, m: 1, key: function (i) { return ranks()[F.zh[i]]; }, text: function (i) { return S[F.zh[i]]; } },
-    { k: 'rtt', label: 'RTT ms', w: 74, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
-    { k: 'start', label: 'Start', w: 86, n: 1, key: function (i) { return F.start[i]; }, text: function (i) { return '+' + F.start[i].toFixed(3); } },
-    { k: 'dur', label: 'Duration', w: 86, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
-    { k: 'pkts', label: 'Pkts → / ←', w: 104, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
-    { k: 'bytes', label: 'Bytes → / ←', w: 144, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
-    { k: 'retr', label: 'Retr', w: 54, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { var v = F.rc[i] + F.rs[i]; return v ? String(v) : '0'; }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
-    { k: 'svc', label: 'Service', w: 76, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
+    { k: 'id', label: '#', w: 58, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
+    { k: 'proto', label: 'Proto', w: 52, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
+    { k: 'client', label: 'Client', w: 172, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
+    { k: 'server', label: 'Server', w: 172, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
+    { k: 'cst', label: 'Client state', w: 114, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
+    { k: 'sst', label: 'Server state', w: 114, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
+    { k: 'td', label: 'Teardown', w: 106, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
+    { k: 'zeek', label: 'Zeek', w: 124, m: 1, key: function (i) { return ranks()[F.zs[i]] * 1e7 + ranks()[F.zh[i]]; }, text: function (i) { return S[F.zs[i]] + (S[F.zh[i]] ? ' ' + S[F.zh[i]] : ''); } },
+    { k: 'rtt', label: 'RTT ms', w: 68, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
+    { k: 'dur', label: 'Duration', w: 80, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
+    { k: 'pkts', label: 'Pkts → / ←', w: 96, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
+    { k: 'bytes', label: 'Bytes → / ←', w: 132, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
+    { k: 'retr', label: 'Retr', w: 50, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { return String(F.rc[i] + F.rs[i]); }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
+    { k: 'svc', label: 'Service', w: 70, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
   ];
   var gridTemplate = COLS.map(function (c) { return c.w + 'px'; }).join(' ') + ' minmax(0,1fr)';
 
@@ -742,7 +745,9 @@
     if (fl & FL.CUT) {
       detailEl.appendChild(h('div', { class: 'alert', id: 'cut-note', text: n
         ? 'Detail cut: the first ' + fmtInt(n) + ' of ' + fmtInt(total) + ' packets are embedded (budget: ' + fmtInt(D.budget.perConnection) + ' per connection, ' + fmtInt(D.budget.maxEvents) + ' in all).'
-        : 'No packet detail embedded for this connection: the report\'s budget of ' + fmtInt(D.budget.maxEvents) + ' packets was spent on earlier connections.' }));
+        : D.budget.embedded >= D.budget.maxEvents
+          ? 'No packet detail embedded for this connection: the report\'s budget of ' + fmtInt(D.budget.maxEvents) + ' packets was spent on earlier connections.'
+          : 'No packet detail was recorded for this connection.' }));
     }
     if (!n) return;
 
@@ -760,7 +765,7 @@
     var tsg = h('div', { class: 'plot', id: 'tsg' });
     var dirBtns = [h('button', { class: 'btn', text: 'client → server' }), h('button', { class: 'btn', text: 'server → client' })];
     right.appendChild(h('div', { class: 'graph' }, h('h3', null, 'Time-sequence (Stevens)', dirBtns[0], dirBtns[1],
-      h('span', { class: 'sub', text: 'drag to zoom, double-click to reset' })), tsg));
+      h('span', { class: 'sub', text: 'drag to zoom, double-click to reset; click a legend entry (e.g. ACK + window) to show or hide it' })), tsg));
     var wnd = h('div', { class: 'plot', id: 'wnd' });
     right.appendChild(h('div', { class: 'graph' }, h('h3', null, 'Advertised window and bytes in flight'), wnd));
     var dir = F.bs[i] > F.bc[i] ? 1 : 0;
@@ -775,7 +780,7 @@
   }
 
   function ladder(i, off, n) {
-    var W = 760, XT = 8, XC = 210, XS = 640, TOP = 58, ROW = 36;
+    var W = 760, XT = 8, XC = 210, XS = 640, TOP = 64, ROW = 40;
     var H = TOP + n * ROW + 20;
     var svg = s('svg', { class: 'ladder', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'Ladder diagram of connection ' + F.id[i] });
     var defs = s('defs', {});
@@ -799,21 +804,20 @@
       var retr = (E.notes[e] & (NOTE_RETR | NOTE_SYN_RETR)) !== 0;
       var color = f & TCP.RST ? '#d0353a' : f & TCP.SYN ? '#1e9e57' : f & TCP.FIN ? '#6a2d99' : E.len[e] > 0 ? '#2458d6' : '#7b8494';
       var g = s('g', { class: 'arrow', 'data-frame': E.frame[e] });
-      var y2 = y + 16;
-      var dx = x2 > x1 ? -9 : 9;
-      g.appendChild(s('line', { x1: x1, y1: y, x2: x2 - (x2 > x1 ? 2 : -2), y2: y2, stroke: color, 'stroke-width': 1.6, 'stroke-dasharray': retr ? '5 3' : null }));
+      var y1 = y + 4, y2 = y + 20;
+      g.appendChild(s('line', { x1: x1, y1: y1, x2: x2 - (x2 > x1 ? 2 : -2), y2: y2, stroke: color, 'stroke-width': 1.6, 'stroke-dasharray': retr ? '5 3' : null }));
       // arrow head: along the line direction
-      var ang = Math.atan2(y2 - y, x2 - x1);
+      var ang = Math.atan2(y2 - y1, x2 - x1);
       var hx = x2, hy = y2, L = 9, A = 0.38;
       g.appendChild(s('polygon', { points: hx + ',' + hy + ' ' + (hx - L * Math.cos(ang - A)) + ',' + (hy - L * Math.sin(ang - A)) + ' ' + (hx - L * Math.cos(ang + A)) + ',' + (hy - L * Math.sin(ang + A)), fill: color }));
       var label = isTcp
         ? (flagText(f) ? '[' + flagText(f) + '] ' : '') + 'seq=' + E.seq[e] + (f & TCP.ACK ? ' ack=' + E.ack[e] : '') + ' win=' + E.win[e] + ' len=' + E.len[e]
         : 'len=' + E.len[e];
       var mid = (XC + XS) / 2;
-      g.appendChild(s('text', { x: mid, y: y + 4, 'text-anchor': 'middle', class: 'lab', fill: color === '#7b8494' ? '#3b4352' : color }, label));
-      if (notes.length) g.appendChild(s('text', { x: mid, y: y2 + 13, 'text-anchor': 'middle', class: 'noteline' }, notes.join(', ')));
-      g.appendChild(s('text', { x: XT, y: y + 11, class: 'time' }, E.rel[e].toFixed(6)));
-      g.appendChild(s('text', { x: XT, y: y + 23, class: 'time' }, '#' + E.frame[e]));
+      g.appendChild(s('text', { x: mid, y: y + 3, 'text-anchor': 'middle', class: 'lab', fill: color === '#7b8494' ? '#3b4352' : color }, label));
+      if (notes.length) g.appendChild(s('text', { x: mid, y: y + 28, 'text-anchor': 'middle', class: 'noteline' }, notes.join(', ')));
+      g.appendChild(s('text', { x: XT, y: y + 8, class: 'time' }, E.rel[e].toFixed(6)));
+      g.appendChild(s('text', { x: XT, y: y + 20, class: 'time' }, '#' + E.frame[e]));
       var tip = 'frame ' + E.frame[e] + ' at +' + E.rel[e].toFixed(6) + ' s, ' + (fromC ? 'client → server' : 'server → client') + '\n' + label +
         (E.infl[e] >= 0 ? '\nbytes in flight ' + E.infl[e] : '') + (notes.length ? '\n' + notes.join(', ') : '') +
         (isTcp ? '\nclient ' + stateName(E.cst[e]) + ', server ' + stateName(E.sst[e]) : '');
@@ -884,7 +888,7 @@
         { label: 'segment', stroke: '#2458d6', width: 0, paths: function () { return null; }, points: { show: true, size: 5, fill: '#2458d6', stroke: '#2458d6' } },
         { label: 'retransmission', stroke: '#d0353a', width: 0, paths: function () { return null; }, points: { show: true, size: 7, fill: '#d0353a', stroke: '#d0353a' } },
         { label: 'ACK', stroke: '#1e9e57', width: 1.5, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
-        { label: 'ACK + window', stroke: '#c99a00', width: 1.2, dash: [4, 3], spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }
+        { label: 'ACK + window', show: false, stroke: '#c99a00', width: 1.2, dash: [4, 3], spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }
       ],
       hooks: {
         draw: [function (u) {
