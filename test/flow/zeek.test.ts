@@ -1,0 +1,275 @@
+/**
+ * ZeekConn: conn_state, history and byte counts.
+ *
+ * There is no zeek binary on this machine (`apt-cache policy zeek`: no candidate in Debian 12), so
+ * every expected value below is hand-worked from /work/shared/reference/zeek-conn.md (the rules of
+ * Zeek's TCPSessionAdapter / TCP_Endpoint / conn/main.zeek) or is one of the example rows that
+ * file quotes from Zeek's own test baselines ("ShADadFf", "DaFfA" → SF, "DAF" → SH, "Dr" → RSTRH,
+ * "R" → OTH, "Fa" → SH, "Hs^…", bad-checksum SYN → "C" OTH). Each case says which.
+ */
+import { describe, expect, it } from 'vitest';
+import { Packet, PacketKind, TcpFlag } from '../../src/decode/packet.js';
+import { ZeekConn } from '../../src/flow/zeek.js';
+import { Note, type Proto } from '../../src/flow/types.js';
+
+const FLAG: Record<string, number> = { F: TcpFlag.FIN, S: TcpFlag.SYN, R: TcpFlag.RST, P: TcpFlag.PSH, A: TcpFlag.ACK };
+
+/** [from 'c' | 's', flags, seq, ack, payload length, window?, options] */
+type Seg = [string, string, number, number, number?, number?, { bad?: boolean; cut?: boolean }?];
+
+interface Opts {
+  proto?: Proto;
+  clientPort?: number;
+  serverPort?: number;
+}
+
+function run(segs: Seg[], o: Opts = {}): ReturnType<ZeekConn['result']> & { states: { client: string; server: string } } {
+  const proto = o.proto ?? 'tcp';
+  const z = new ZeekConn(proto);
+  const p = new Packet();
+  const cport = o.clientPort ?? 40000;
+  const sport = o.serverPort ?? 80;
+  segs.forEach(([from, fl, seq, ack, len = 0, win = 1000, x = {}], i) => {
+    const c = from === 'c';
+    p.kind = proto === 'udp' ? PacketKind.Udp : PacketKind.Tcp;
+    p.ipVersion = 4;
+    p.src4 = c ? 0x0a000001 : 0x0a000002;
+    p.dst4 = c ? 0x0a000002 : 0x0a000001;
+    p.srcPort = c ? cport : sport;
+    p.dstPort = c ? sport : cport;
+    let f = 0;
+    for (const ch of fl) f |= FLAG[ch];
+    p.flags = f;
+    p.seq = seq >>> 0;
+    p.ack = ack >>> 0;
+    p.window = win;
+    p.payloadLen = len;
+    p.payloadCaptured = x.cut ? 0 : len;
+    p.udpLen = len + 8;
+    p.ipLen = (proto === 'udp' ? 28 : 40) + len;
+    p.tcpChecksumBad = proto === 'tcp' && !!x.bad;
+    const notes = x.bad ? Note.BAD_CHECKSUM : 0;
+    z.onPacket(p, c, notes, 1700000000 + i, 0);
+  });
+  return { ...z.result(), states: z.endpointStates() };
+}
+
+// Client ISN 1000, server ISN 5000.
+const HS: Seg[] = [
+  ['c', 'S', 1000, 0],
+  ['s', 'SA', 5000, 1001],
+  ['c', 'A', 1001, 5001],
+];
+
+describe('Zeek history and conn_state (hand-worked from zeek-conn.md)', () => {
+  it('full connection with data both ways and FINs: ShADadFf, SF, bytes = sequence span', () => {
+    // zeek-conn.md (b): "ShADadFf is simply the order in which each kind was first seen".
+    const r = run([
+      ...HS,
+      ['c', 'PA', 1001, 5001, 100],
+      ['s', 'A', 5001, 1101],
+      ['s', 'PA', 5001, 1101, 50],
+      ['c', 'A', 1101, 5051],
+      ['c', 'FA', 1101, 5051],
+      ['s', 'FA', 5051, 1102],
+      ['c', 'A', 1102, 5052],
+    ]);
+    expect(r.history).toBe('ShADadFf');
+    expect(r.conn_state).toBe('SF');
+    expect(r.origIsClient).toBe(true);
+    // (c): Size = max(last, ack) − start − 1 (SYN) − 1 (FIN): 1102 − 1000 − 2 = 100; 5052 − 5000 − 2 = 50.
+    expect([r.orig_bytes, r.resp_bytes]).toEqual([100, 50]);
+    expect(r.missed_bytes).toBe(0);
+    // duration: last-seen time is not refreshed once both sides closed: packets 0 … 8 (the final ACK excluded).
+    expect(r.duration).toBe(8);
+    expect([r.orig_pkts, r.resp_pkts]).toEqual([6, 4]);
+  });
+
+  it('SYN retransmitted with the same ISN adds nothing: S, S0', () => {
+    // (b): "A retransmitted SYN with the same ISN therefore adds nothing"; (a) row 12: SYN_SENT + INACTIVE = S0.
+    const r = run([['c', 'S', 1000, 0], ['c', 'S', 1000, 0], ['c', 'S', 1000, 0]]);
+    expect(r.history).toBe('S');
+    expect(r.conn_state).toBe('S0');
+    expect([r.orig_bytes, r.resp_bytes]).toEqual([0, 0]);
+  });
+
+  it('SYN answered by RST: Sr, REJ', () => {
+    // (a) row 1: r = RESET and o = SYN_SENT → REJ.
+    const r = run([['c', 'S', 1000, 0], ['s', 'RA', 0, 1001, 0, 0]]);
+    expect(r.history).toBe('Sr');
+    expect(r.conn_state).toBe('REJ');
+  });
+
+  it('originator resets an established connection: RSTO; responder does: RSTR', () => {
+    const base: Seg[] = [...HS, ['c', 'PA', 1001, 5001, 10], ['s', 'A', 5001, 1011]];
+    const o = run([...base, ['c', 'RA', 1011, 5001, 0, 0]]);
+    expect(o.history).toBe('ShADaR');
+    expect(o.conn_state).toBe('RSTO'); // row 6
+    const s = run([...base, ['s', 'RA', 5001, 1011, 0, 0]]);
+    expect(s.history).toBe('ShADar');
+    expect(s.conn_state).toBe('RSTR'); // row 3
+  });
+
+  it('SYN then RST from the originator, responder silent: SR, RSTOS0', () => {
+    // row 4: o = RESET, r inactive, history ^?S[^HAFGIQ]*R.
+    const r = run([['c', 'S', 1000, 0], ['c', 'R', 1001, 0, 0, 0]]);
+    expect(r.history).toBe('SR');
+    expect(r.conn_state).toBe('RSTOS0');
+  });
+
+  it('SYN then FIN, responder silent: SF, SH', () => {
+    // (a): SYN_SENT + FIN → CLOSED; row 8: o CLOSED, r inactive → SH.
+    const r = run([['c', 'S', 1000, 0], ['c', 'F', 1001, 0]]);
+    expect(r.history).toBe('SF');
+    expect(r.conn_state).toBe('SH');
+  });
+
+  it('baseline rows without a SYN (zeek-conn.md (a) "Consequences"): DaFfA SF, DAF SH, Dr RSTRH, R OTH, Fa SH', () => {
+    expect(
+      run([['c', 'PA', 1001, 5001, 10], ['s', 'A', 5001, 1011], ['c', 'FA', 1011, 5001], ['s', 'FA', 5001, 1012], ['c', 'A', 1012, 5002]]),
+    ).toMatchObject({ history: 'DaFfA', conn_state: 'SF' });
+    expect(run([['c', 'PA', 1001, 5001, 10], ['c', 'A', 1011, 5001], ['c', 'FA', 1011, 5001]])).toMatchObject({
+      history: 'DAF',
+      conn_state: 'SH',
+    });
+    expect(run([['c', 'PA', 1001, 5001, 10], ['s', 'R', 5001, 0, 0, 0]])).toMatchObject({ history: 'Dr', conn_state: 'RSTRH' });
+    expect(run([['c', 'R', 1001, 0, 0, 0]])).toMatchObject({ history: 'R', conn_state: 'OTH' });
+    expect(run([['c', 'FA', 1001, 5001], ['s', 'A', 5001, 1002]])).toMatchObject({ history: 'Fa', conn_state: 'SH' });
+  });
+
+  it('midstream with data both ways and no close: both PARTIAL → OTH', () => {
+    // row 14: PARTIAL/PARTIAL is not S1 (S1 needs both ESTABLISHED).
+    const r = run([['c', 'PA', 1001, 5001, 10], ['s', 'A', 5001, 1011], ['s', 'PA', 5001, 1011, 20], ['c', 'A', 1011, 5021]]);
+    expect(r.history).toBe('DadA');
+    expect(r.conn_state).toBe('OTH');
+    expect(r.states).toEqual({ client: 'PARTIAL', server: 'PARTIAL' });
+  });
+
+  it('S2, S3, SHR', () => {
+    // row 9: o CLOSED, r active → S2; row 11: r CLOSED, o active → S3; row 10: r CLOSED, o inactive → SHR.
+    expect(run([...HS, ['c', 'FA', 1001, 5001], ['s', 'A', 5001, 1002]])).toMatchObject({ history: 'ShAFa', conn_state: 'S2' });
+    expect(run([...HS, ['s', 'FA', 5001, 1001]])).toMatchObject({ history: 'ShAf', conn_state: 'S3' });
+    expect(run([['c', 'A', 1001, 5001], ['s', 'FA', 5001, 1001]])).toMatchObject({ history: 'Af', conn_state: 'SHR' });
+  });
+
+  it('established, no close: S1', () => {
+    expect(run([...HS, ['c', 'PA', 1001, 5001, 5]])).toMatchObject({ history: 'ShAD', conn_state: 'S1' });
+  });
+
+  it('FIN then RST from the same side: RSTO; a later FIN from the peer turns it back to CLOSED: SF', () => {
+    // (a): "A RST that follows a FIN from the same side, with the peer established, still counts as
+    // RESET … unless the peer later sends its own FIN (that FIN puts the RST sender back to CLOSED)".
+    const a: Seg[] = [...HS, ['c', 'FA', 1001, 5001], ['s', 'A', 5001, 1002], ['c', 'R', 1002, 0, 0, 0]];
+    expect(run(a)).toMatchObject({ history: 'ShAFaR', conn_state: 'RSTO' });
+    expect(run([...a, ['s', 'FA', 5001, 1002]])).toMatchObject({ history: 'ShAFaRf', conn_state: 'SF' });
+  });
+
+  it('capture starts at the SYN-ACK from port 80: flipped at creation (^h), then S1', () => {
+    // (b) flip at creation: first packet is not a bare SYN, source port 80 likely, 40000 not → flip.
+    // The SYN-ACK then comes from the responder (lower case); the responder's SYN makes both ESTABLISHED.
+    const r = run([['s', 'SA', 5000, 1001], ['c', 'A', 1001, 5001]]);
+    expect(r.history).toBe('^hA');
+    expect(r.conn_state).toBe('S1');
+    expect(r.origIsClient).toBe(true);
+  });
+
+  it('capture starts at a SYN-ACK from an unlikely port: H, then the ACK flips it to ^hA (OTH)', () => {
+    // (b) "Flip on the second kind of packet": history exactly "H" and the next letter is A → "^h" + "A".
+    // States: the SYN-ACK sender was originator → SYN_ACK_SENT; the client's bare ACK → PARTIAL → OTH (row 14).
+    const r = run([['s', 'SA', 5000, 1001], ['c', 'A', 1001, 5001]], { serverPort: 50000 });
+    expect(r.history).toBe('^hA');
+    expect(r.origIsClient).toBe(true);
+    expect(r.conn_state).toBe('OTH');
+  });
+
+  it('SYN-ACK seen before its SYN: Hs^ then both ESTABLISHED (S1)', () => {
+    // (a) UpdateInactiveState special case and (b) "Flip on a late SYN … (e.g. Hs^…)".
+    const r = run([['s', 'SA', 5000, 1001], ['c', 'S', 1000, 0], ['c', 'A', 1001, 5001]], { serverPort: 50000 });
+    expect(r.history).toBe('Hs^A');
+    expect(r.conn_state).toBe('S1');
+    expect(r.origIsClient).toBe(true);
+  });
+
+  it('retransmissions are logarithmic: 12 copies of a segment → TT', () => {
+    // (b) logarithmic rule: letter at the 1st and 10th occurrence.
+    const segs: Seg[] = [...HS, ['c', 'PA', 1001, 5001, 100]];
+    for (let i = 0; i < 12; i++) segs.push(['c', 'PA', 1001, 5001, 100]);
+    const r = run(segs);
+    expect(r.history).toBe('ShADTT');
+    expect(r.orig_bytes).toBe(100); // retransmissions are not counted twice
+    const nine = run([...HS, ...Array.from({ length: 10 }, (): Seg => ['c', 'PA', 1001, 5001, 100])]);
+    expect(nine.history).toBe('ShADT'); // 9 retransmissions: one T
+  });
+
+  it('zero window from the responder: w after its a', () => {
+    // (b) update_window runs after update_history for the same packet.
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['s', 'A', 5001, 1101, 0, 0]]);
+    expect(r.history).toBe('ShADaw');
+  });
+
+  it('content gap revealed by the ACK: G (sender letter) and missed_bytes', () => {
+    // (b) Content gap: a hole below the acknowledged point is a gap of the data sender, both ESTABLISHED.
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['c', 'PA', 1201, 5001, 100], ['s', 'A', 5001, 1301]]);
+    expect(r.history).toBe('ShADaG');
+    expect(r.missed_bytes).toBe(100);
+    // (c) bytes lost to gaps still count when acknowledged: 1301 − 1000 − 1 = 300.
+    expect(r.orig_bytes).toBe(300);
+  });
+
+  it('payload cut by the snap length becomes a gap once acknowledged', () => {
+    // (b): DataSent refuses truncated segments, so "a truncated capture shows up as g/G plus missed_bytes".
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100, 1000, { cut: true }], ['s', 'A', 5001, 1101]]);
+    expect(r.history).toBe('ShADaG');
+    expect(r.missed_bytes).toBe(100);
+  });
+
+  it('a gap before the connection is established is not counted', () => {
+    // Gap() counts only when both endpoints are ESTABLISHED (or CLOSED from ESTABLISHED): PARTIAL here.
+    const r = run([['c', 'PA', 1001, 5001, 100], ['c', 'PA', 1201, 5001, 100], ['s', 'A', 5001, 1301]]);
+    expect(r.history).toBe('Da');
+    expect(r.missed_bytes).toBe(0);
+  });
+
+  it('bad-checksum SYN: history C, OTH, no packets (core.tcp.bad-checksum-syn)', () => {
+    const r = run([['c', 'S', 1000, 0, 0, 1000, { bad: true }]]);
+    expect(r.history).toBe('C');
+    expect(r.conn_state).toBe('OTH');
+    expect([r.orig_pkts, r.resp_pkts]).toEqual([0, 0]);
+  });
+
+  it('multi-flag packets: SYN+FIN → Q, FIN+RST → I (once per side)', () => {
+    expect(run([['c', 'SF', 1000, 0], ['c', 'SF', 1000, 0]]).history).toBe('Q');
+    expect(run([...HS, ['s', 'FRA', 5001, 1001, 0, 0]]).history).toBe('ShAi');
+  });
+
+  it('duration 0 leaves the byte counts unset', () => {
+    // (c) "set_conn() writes duration, orig_bytes and resp_bytes only if the duration is greater than 0".
+    const r = run([['c', 'S', 1000, 0]]);
+    expect(r.orig_bytes).toBeNull();
+    expect(r.resp_bytes).toBeNull();
+    expect(r.duration).toBeNull();
+  });
+});
+
+describe('Zeek UDP', () => {
+  it('query and answer: Dd, SF; bytes from the UDP length field', () => {
+    const r = run([['c', '', 0, 0, 30], ['s', '', 0, 0, 120]], { proto: 'udp', serverPort: 53 });
+    expect(r.history).toBe('Dd');
+    expect(r.conn_state).toBe('SF');
+    expect([r.orig_bytes, r.resp_bytes]).toEqual([30, 120]);
+  });
+  it('only the originator: D, S0', () => {
+    expect(run([['c', '', 0, 0, 30]], { proto: 'udp', serverPort: 53 })).toMatchObject({ history: 'D', conn_state: 'S0' });
+  });
+  it('answer seen first (from port 53): flipped at creation, ^d, SHR', () => {
+    const r = run([['s', '', 0, 0, 120]], { proto: 'udp', serverPort: 53 });
+    expect(r.history).toBe('^d');
+    expect(r.conn_state).toBe('SHR');
+    expect(r.origIsClient).toBe(true);
+  });
+  it('every packet with a bad checksum: Cc, OTH (core.udp-corrupt)', () => {
+    const r = run([['c', '', 0, 0, 30, 0, { bad: true }], ['s', '', 0, 0, 30, 0, { bad: true }]], { proto: 'udp', serverPort: 53 });
+    expect(r.history).toBe('Cc');
+    expect(r.conn_state).toBe('OTH');
+  });
+});
