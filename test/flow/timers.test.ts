@@ -1,0 +1,187 @@
+/**
+ * TIME_WAIT on capture time, incarnations on one 4-tuple, idle timeout, eviction, streaming.
+ *
+ * Expected values are worked by hand from the scenario's timestamps (the DSL puts packets 10 ms
+ * apart unless `after`/`start` say otherwise) and from RFC 9293: §3.10.8 (TIME-WAIT lasts 2×MSL,
+ * then CLOSED), §3.6.1 MAY-2 (a new SYN may reopen a TIME-WAIT connection), and the documented
+ * choices of docs/states.md (--time-wait 60 Linux / 240 RFC 793, 5 s linger of a closed connection).
+ */
+import { describe, expect, it } from 'vitest';
+import { Conversation } from '../../src/synth/conversation.js';
+import { Note } from '../../src/flow/types.js';
+import { run } from './helpers.js';
+
+const T0 = 1_700_000_000;
+
+/** Graceful close; the client enters TIME_WAIT with the 7th packet at T0 + 0.06. */
+function graceful(o: ConstructorParameters<typeof Conversation>[0] = {}): Conversation {
+  return new Conversation({ start: T0, ...o })
+    .syn()
+    .synAck()
+    .ack()
+    .fin('client')
+    .ack('server')
+    .fin('server')
+    .ack('client');
+}
+
+describe('TIME_WAIT expiry on capture time', () => {
+  it('--time-wait 60: the client is CLOSED once a later packet passes T+60, transition at the expiry time', () => {
+    const other = new Conversation({ start: T0 + 61, clientPort: 40001 }).syn();
+    const r = run([graceful(), other], { timeWait: 60 });
+    expect(r.states[6]).toEqual(['TIME_WAIT', 'CLOSED']);
+    expect(r.states[7]).toEqual(['SYN_SENT', null]); // flow 2's own states
+    const rec = r.records.find((x) => x.id === 1)!;
+    expect(rec.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    const exp = rec.transitions!.at(-1)!;
+    // Entered TIME_WAIT at T0 + 0.060 000 000; expiry 60 s later, caused by a timer (frame 0).
+    expect(exp).toMatchObject({ side: 'client', from: 'TIME_WAIT', to: 'CLOSED', tsSec: T0 + 60, tsNsec: 60_000_000, frame: 0 });
+    expect(exp.time).toBe('2023-11-14T22:14:20.060000Z'); // date -u -d @1700000060
+    // stateSeconds count to the moment the connection's fate became final (the expiry):
+    expect(rec.stateSeconds.client).toBe(0);
+    expect(rec.stateSeconds.server).toBeCloseTo(60, 9);
+    expect(rec.teardown).toBe('graceful');
+  });
+
+  it('--time-wait 240 (RFC 793 2×MSL): still TIME_WAIT at T+61, CLOSED after T+240', () => {
+    const at61 = new Conversation({ start: T0 + 61, clientPort: 40001 }).syn();
+    const r = run([graceful(), at61], { timeWait: 240 });
+    const rec = r.records.find((x) => x.id === 1)!;
+    expect(rec.state).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+    expect(rec.stateSeconds.client).toBeCloseTo(61 - 0.06, 9); // capture end T0+61
+    const at241 = new Conversation({ start: T0 + 241, clientPort: 40001 }).syn();
+    const r2 = run([graceful(), at241], { timeWait: 240 });
+    const rec2 = r2.records.find((x) => x.id === 1)!;
+    expect(rec2.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(rec2.transitions!.at(-1)).toMatchObject({ from: 'TIME_WAIT', to: 'CLOSED', tsSec: T0 + 240, tsNsec: 60_000_000 });
+  });
+
+  it('expiry at finish() uses the capture last timestamp', () => {
+    // The connection's own last packet is the capture's last one: no expiry.
+    const r = run(graceful(), { timeWait: 60 });
+    expect(r.records[0].state.client).toBe('TIME_WAIT');
+  });
+
+  it('a retransmitted FIN restarts TIME_WAIT (§3.10.7.4 TIME-WAIT: restart the 2 MSL timeout)', () => {
+    // The server's FIN is retransmitted 30 s after the client entered TIME_WAIT: expiry moves to T+90.06.
+    const c = graceful().tcp('server', 'FA', { seq: 1, after: 30 });
+    const late = new Conversation({ start: T0 + 70, clientPort: 40001 }).syn();
+    const r = run([c, late], { timeWait: 60 });
+    expect(r.records.find((x) => x.id === 1)!.state.client).toBe('TIME_WAIT');
+    const later = new Conversation({ start: T0 + 91, clientPort: 40001 }).syn();
+    const r2 = run([graceful().tcp('server', 'FA', { seq: 1, after: 30 }), later], { timeWait: 60 });
+    const rec = r2.records.find((x) => x.id === 1)!;
+    expect(rec.state.client).toBe('CLOSED');
+    expect(rec.transitions!.at(-1)).toMatchObject({ tsSec: T0 + 90, tsNsec: 60_000_000 });
+  });
+
+  it('streams: a closed connection is emitted (and released) once TIME_WAIT and the 5 s linger have passed', () => {
+    const at70 = new Conversation({ start: T0 + 70, clientPort: 40001 }).syn();
+    const order: number[] = [];
+    let emittedBeforeFlow2: number[] = [];
+    run([graceful(), at70], {
+      timeWait: 60,
+      onRecord: (rec) => order.push(rec.id),
+      onPacket: (e) => {
+        if (e.flow === 2) emittedBeforeFlow2 = [...order];
+      },
+    });
+    // Flow 1 was final at T0+60.06, lingered to T0+65.06, and was emitted when flow 2's SYN (T0+70) came.
+    expect(emittedBeforeFlow2).toEqual([1]);
+    expect(order).toEqual([1, 2]);
+  });
+});
+
+describe('incarnations on one 4-tuple', () => {
+  it('a SYN with a new ISN while the client is in TIME_WAIT: new record, portReuse, TIME_WAIT ended', () => {
+    const again = new Conversation({ start: T0 + 1, clientIsn: 900_000 }).syn().synAck().ack();
+    const r = run([graceful(), again], { timeWait: 60 });
+    expect(r.records.map((x) => x.id)).toEqual([1, 2]);
+    const [old, neu] = r.records;
+    expect(old.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(old.transitions!.at(-1)).toMatchObject({ side: 'client', from: 'TIME_WAIT', to: 'CLOSED', tsSec: T0 + 1, frame: 8 });
+    expect(old.portReuse).toBe(false);
+    expect(neu.portReuse).toBe(true);
+    expect(r.states.slice(7)).toEqual([
+      ['SYN_SENT', null],
+      ['SYN_SENT', 'SYN_RECEIVED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+    ]);
+    expect(r.events[7].flow).toBe(2);
+    expect(r.events[7].notes & Note.PORT_REUSE).toBeTruthy();
+    expect(neu.handshake!.complete).toBe(true);
+  });
+
+  it('a SYN after a reset (connection closed, still lingering): new record, no portReuse', () => {
+    const a = new Conversation({ start: T0 }).syn().synAck().ack().rst('client');
+    const b = new Conversation({ start: T0 + 1, clientIsn: 77_777 }).syn().synAck().ack();
+    const r = run([a, b]);
+    expect(r.records.map((x) => [x.id, x.teardown, x.portReuse])).toEqual([
+      [1, 'reset-client', false],
+      [2, 'none', false],
+    ]);
+    expect(r.states).toEqual([
+      ['SYN_SENT', null],
+      ['SYN_SENT', 'SYN_RECEIVED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+      ['CLOSED', 'CLOSED'],
+      ['SYN_SENT', null],
+      ['SYN_SENT', 'SYN_RECEIVED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+    ]);
+  });
+
+  it('a SYN long after TIME_WAIT expired: a fresh connection', () => {
+    const b = new Conversation({ start: T0 + 100, clientIsn: 3 }).syn();
+    const r = run([graceful(), b], { timeWait: 60 });
+    expect(r.records.map((x) => [x.id, x.portReuse, x.state.client])).toEqual([
+      [1, false, 'CLOSED'],
+      [2, false, 'SYN_SENT'],
+    ]);
+  });
+
+  it('a retransmitted SYN with the same ISN is the same connection', () => {
+    const c = new Conversation({ start: T0 }).syn().synAck().ack().syn();
+    const r = run(c);
+    expect(r.records).toHaveLength(1);
+    expect(r.states[3]).toEqual(['ESTABLISHED', 'ESTABLISHED']);
+  });
+
+  it('stray packets after a reset stay in the closed connection', () => {
+    const c = new Conversation({ start: T0 }).syn().synAck().ack().rst('client').data('server', 10);
+    const r = run(c);
+    expect(r.records).toHaveLength(1);
+    expect(r.records[0].packets).toEqual({ client: 3, server: 2 });
+    expect(r.states[4]).toEqual(['CLOSED', 'CLOSED']);
+  });
+});
+
+describe('idle timeout and eviction', () => {
+  it('--idle-timeout: an open connection silent for longer is final', () => {
+    const a = new Conversation({ start: T0 }).syn().synAck().ack();
+    const b = new Conversation({ start: T0 + 40, clientPort: 40001 }).syn();
+    const order: number[] = [];
+    let before: number[] = [];
+    const r = run([a, b], {
+      idleTimeout: 30,
+      onRecord: (x) => order.push(x.id),
+      onPacket: (e) => {
+        if (e.flow === 2) before = [...order];
+      },
+    });
+    expect(before).toEqual([1]); // flow 1 emitted when the packet at T0+40 passed its idle limit
+    expect(order).toEqual([1, 2]);
+    void r;
+  });
+
+  it('maxConnections evicts the least recently active half-open connection first', () => {
+    const est = new Conversation({ start: T0, clientPort: 1001 }).syn().synAck().ack(); // oldest, established
+    const half = new Conversation({ start: T0 + 1, clientPort: 1002 }).syn(); // newer, half-open
+    const third = new Conversation({ start: T0 + 2, clientPort: 1003 }).syn();
+    const recs: { id: number; evicted?: true; port: number }[] = [];
+    const r = run([est, half, third], { maxConnections: 2, onRecord: (x) => recs.push({ id: x.id, evicted: x.evicted, port: x.client.port }) });
+    expect(r.tracker.evicted).toBe(1);
+    expect(recs[0]).toEqual({ id: 2, evicted: true, port: 1002 });
+    expect(recs.map((x) => x.id)).toEqual([2, 1, 3]);
+  });
+});
