@@ -7,6 +7,7 @@
  * file quotes from Zeek's own test baselines ("ShADadFf", "DaFfA" → SF, "DAF" → SH, "Dr" → RSTRH,
  * "R" → OTH, "Fa" → SH, "Hs^…", bad-checksum SYN → "C" OTH). Each case says which.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Packet, PacketKind, TcpFlag } from '../../src/decode/packet.js';
 import { ZeekConn } from '../../src/flow/zeek.js';
@@ -271,5 +272,44 @@ describe('Zeek UDP', () => {
     const r = run([['c', '', 0, 0, 30, 0, { bad: true }], ['s', '', 0, 0, 30, 0, { bad: true }]], { proto: 'udp', serverPort: 53 });
     expect(r.history).toBe('Cc');
     expect(r.conn_state).toBe('OTH');
+  });
+});
+
+describe('ZeekConn never throws (fast-check)', () => {
+  it('random TCP/UDP packets, sequence numbers near 2^32, timestamps going backwards', () => {
+    const pkt = fc.record({
+      c: fc.boolean(),
+      flags: fc.integer({ min: 0, max: 0x3f }),
+      seq: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0xffffff00, max: 0xffffffff }), fc.integer({ min: 0, max: 512 })),
+      ack: fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0xffffff00, max: 0xffffffff }), fc.integer({ min: 0, max: 512 })),
+      len: fc.integer({ min: 0, max: 3000 }),
+      win: fc.integer({ min: 0, max: 3 }),
+      bad: fc.boolean(),
+      sec: fc.integer({ min: 0, max: 10 }),
+    });
+    fc.assert(
+      fc.property(fc.constantFrom<Proto>('tcp', 'udp', 'icmp'), fc.array(pkt, { maxLength: 150 }), (proto, pkts) => {
+        const z = new ZeekConn(proto);
+        const p = new Packet();
+        for (const x of pkts) {
+          p.flags = x.flags;
+          p.seq = x.seq;
+          p.ack = x.ack;
+          p.payloadLen = x.len;
+          p.payloadCaptured = x.len;
+          p.window = x.win;
+          p.udpLen = x.len + 8;
+          p.ipLen = 40 + x.len;
+          p.tcpChecksumBad = x.bad && x.len % 7 === 0;
+          p.srcPort = x.c ? 40000 : 80;
+          p.dstPort = x.c ? 80 : 40000;
+          z.onPacket(p, x.c, 0, 1700000000 + x.sec, 0);
+        }
+        const r = z.result();
+        const okBytes = (v: number | null) => v === null || (Number.isFinite(v) && v >= 0);
+        return okBytes(r.orig_bytes) && okBytes(r.resp_bytes) && r.missed_bytes >= 0 && /^[\^SHADFRIQCTWGshadfriqctwg]*$/.test(r.history);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
