@@ -1,0 +1,105 @@
+/**
+ * The flow table against a Map oracle (string keys, test side only): both directions of a flow find
+ * the same entry, IPv4/IPv6/VLAN/protocol keep flows apart, backward-shift deletion keeps every
+ * other entry reachable, and growth keeps them all.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FlowTable } from '../../src/flow/table.js';
+
+interface K {
+  v6: boolean;
+  proto: number;
+  vlan: number;
+  a: number;
+  pa: number;
+  b: number;
+  pb: number;
+}
+
+function v6bytes(n: number): Uint8Array {
+  const u = new Uint8Array(16);
+  u[0] = 0x20;
+  u[1] = 0x01;
+  u[12] = (n >>> 24) & 0xff;
+  u[13] = (n >>> 16) & 0xff;
+  u[14] = (n >>> 8) & 0xff;
+  u[15] = n & 0xff;
+  return u;
+}
+
+function key(t: FlowTable<number>, k: K, reverse: boolean): void {
+  const [s, ps, d, pd] = reverse ? [k.b, k.pb, k.a, k.pa] : [k.a, k.pa, k.b, k.pb];
+  if (k.v6) t.keyV6(k.proto, k.vlan, v6bytes(s), ps, v6bytes(d), pd);
+  else t.keyV4(k.proto, k.vlan, s, ps, d, pd);
+}
+
+/** Oracle key: direction-independent. */
+function oracle(k: K): string {
+  const e1 = `${k.a}:${k.pa}`;
+  const e2 = `${k.b}:${k.pb}`;
+  return [k.v6, k.proto, k.vlan, ...(e1 < e2 ? [e1, e2] : [e2, e1])].join('|');
+}
+
+const arbK = fc.record({
+  v6: fc.boolean(),
+  proto: fc.constantFrom(6, 17, 1),
+  vlan: fc.constantFrom(0, 10, 20),
+  a: fc.integer({ min: 0, max: 20 }),
+  pa: fc.integer({ min: 0, max: 5 }),
+  b: fc.constantFrom(0, 7, 20, 0xfffffffe),
+  pb: fc.constantFrom(0, 80, 65535),
+});
+
+describe('FlowTable', () => {
+  it('symmetric: both directions find the entry; the srcIsLo flag flips', () => {
+    const t = new FlowTable<number>(4);
+    t.keyV4(6, 0, 0x0a000001, 40000, 0x0a000002, 80);
+    expect(t.get()).toBeNull();
+    t.set(1);
+    expect(t.srcIsLo).toBe(true);
+    t.keyV4(6, 0, 0x0a000002, 80, 0x0a000001, 40000);
+    expect(t.get()).toBe(1);
+    expect(t.srcIsLo).toBe(false);
+    // Same addresses, other protocol / VLAN / swapped ports: different flows.
+    t.keyV4(17, 0, 0x0a000001, 40000, 0x0a000002, 80);
+    expect(t.get()).toBeNull();
+    t.keyV4(6, 10, 0x0a000001, 40000, 0x0a000002, 80);
+    expect(t.get()).toBeNull();
+    t.keyV4(6, 0, 0x0a000001, 80, 0x0a000002, 40000);
+    expect(t.get()).toBeNull();
+  });
+
+  it('matches a Map through random inserts, lookups from either side, and deletes (with growth)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(arbK, fc.boolean(), fc.integer({ min: 0, max: 2 })), { maxLength: 400 }), (ops) => {
+        const t = new FlowTable<number>(2);
+        const m = new Map<string, { v: number; key: Uint32Array }>();
+        let n = 0;
+        for (const [k, rev, op] of ops) {
+          key(t, k, rev);
+          const got = t.get();
+          const want = m.get(oracle(k));
+          expect(got).toBe(want ? want.v : null);
+          if (op === 0 && got === null) {
+            t.set(++n);
+            m.set(oracle(k), { v: n, key: t.copyKey() });
+          } else if (op === 1 && want) {
+            expect(t.delete(want.key)).toBe(true);
+            m.delete(oracle(k));
+          }
+          expect(t.size).toBe(m.size);
+        }
+        // Every remaining entry is found from both directions.
+        for (const [k] of ops) {
+          const want = m.get(oracle(k));
+          key(t, k, false);
+          expect(t.get()).toBe(want ? want.v : null);
+          key(t, k, true);
+          expect(t.get()).toBe(want ? want.v : null);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
