@@ -99,7 +99,7 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
 
   let gzip = false;
   let have = await want(src, 4);
-  if (have === 0) return fail('empty input (0 bytes), not a capture');
+  if (have === 0) return fail(src.readError ? src.readError.message : 'empty input (0 bytes), not a capture');
   if (have >= 2 && src.buf[src.pos] === 0x1f && src.buf[src.pos + 1] === 0x8b) {
     gzip = true;
     let input: AsyncIterable<Uint8Array>;
