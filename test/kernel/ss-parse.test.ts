@@ -1,8 +1,8 @@
 /**
  * The recorder's `ss` parser (fixtures/record/truth.mjs), which turns the kernel's snapshot into truth.json.
- * Expected values: hand-read from the ss lines below (copied from fixtures/kernel/raw/ss-client-H.txt, and
- * ss's print_ms_timer format: minutes "Nmin", whole seconds followed by "sec" or, when milliseconds follow, by ".",
- * then milliseconds as "%03dms" — so "2.628ms" is 2 s 628 ms).
+ * Expected values: hand-read from the ss lines below (taken from a recording's raw/ss-client-H.txt) and
+ * from ss's print_ms_timer format: minutes "Nmin", whole seconds followed by "sec" or, when milliseconds follow, by ".",
+ * then milliseconds as "%03dms" — so "2.628ms" is 2 s 628 ms.
  * Also checks that truth.json agrees with the raw ss text it was built from.
  */
 import { readFileSync } from 'node:fs';
