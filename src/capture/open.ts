@@ -41,7 +41,7 @@ async function want(src: ByteSource, n: number): Promise<number> {
 }
 
 function gunzipSource(input: AsyncIterable<Uint8Array>): StreamSource {
-  const gz = createGunzip();
+  const gz = createGunzip({ chunkSize: 256 << 10 });
   const from = Readable.from(input, { objectMode: false });
   pipeline(from, gz, () => undefined); // errors surface through the iteration of gz
   return new StreamSource(gz, () => {
