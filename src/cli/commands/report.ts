@@ -2,48 +2,62 @@
  * `synfin report CAPTURE... -o report.html`: one self-contained HTML file (docs/report.md).
  */
 import { writeFileSync } from 'node:fs';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { DEFAULT_BUDGET, generateReport } from '../../report/html/index.js';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_BUDGET, EventCollector, reportHtml } from '../../report/html/index.js';
+import { UsageError } from '../errors.js';
+import { inputOptions, type InputArgs } from '../options.js';
+import { finishDiagnostics, runAnalysis } from '../run.js';
 
-interface ReportArgs {
-  captures: string[];
+type Args = InputArgs & {
   output: string;
-  title?: string;
-  'time-wait': number;
+  title: string | undefined;
   'stuck-after': number;
   'detail-packets': number;
   'detail-budget': number;
-}
+};
 
-export const reportCommand: CommandModule<object, ReportArgs> = {
+export const reportCommand: CommandModule<object, Args> = {
   command: 'report <captures..>',
-  describe: 'Write a self-contained HTML report (summary, charts, flow table, stuck connections, per-connection ladder and graphs)',
-  builder: (y: Argv) =>
-    y
-      .positional('captures', { type: 'string', array: true, demandOption: true, describe: 'pcap / pcapng files (gzip ok), merged in time order' })
-      .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'HTML file to write' })
-      .option('title', { type: 'string', describe: 'Title of the report (default: the capture file names)' })
-      .option('time-wait', { type: 'number', default: 60, describe: 'TIME_WAIT duration in seconds (Linux 60; RFC 793 2×MSL = 240)' })
-      .option('stuck-after', { type: 'number', default: 10, describe: 'Seconds in a state after which a connection counts as stuck' })
-      .option('detail-packets', { type: 'number', default: DEFAULT_BUDGET.perConnection, describe: 'Packets embedded per connection (its first ones) for the ladder and graphs' })
-      .option('detail-budget', { type: 'number', default: DEFAULT_BUDGET.maxEvents, describe: 'Packets embedded in all' })
-      .example('synfin report capture.pcapng -o report.html', 'analyse one capture')
-      .example('synfin report rot-*.pcap -o day.html --title "proxy 2026-11-21"', 'rotated files, read as one stream') as unknown as Argv<ReportArgs>,
-  handler: async (argv: ArgumentsCamelCase<ReportArgs>) => {
-    const { html, data } = await generateReport(argv.captures, {
-      title: argv.title,
-      stuckAfter: argv['stuck-after'],
-      budget: { perConnection: argv['detail-packets'], maxEvents: argv['detail-budget'] },
-      analyze: { timeWait: argv['time-wait'] },
-    });
-    writeFileSync(argv.output, html);
+  describe: 'Write one self-contained HTML file: summary and charts, the flow table, stuck connections, and per connection its ladder and graphs',
+  builder: (y: Argv<object>) =>
+    inputOptions(y)
+      .option('output', { alias: 'o', describe: 'the HTML file to write', type: 'string', demandOption: true, group: 'Report:' })
+      .option('title', { describe: 'title of the report (default: the capture file names)', type: 'string', group: 'Report:' })
+      .option('stuck-after', {
+        describe: 'a side counts as stuck after this many seconds in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT',
+        type: 'number',
+        default: 10,
+        group: 'Report:',
+      })
+      .option('detail-packets', {
+        describe: 'packets of each connection embedded for its ladder and graphs (its first ones)',
+        type: 'number',
+        default: DEFAULT_BUDGET.perConnection,
+        group: 'Report:',
+      })
+      .option('detail-budget', {
+        describe: 'packets embedded in all; connections beyond it show their summary only (the page says so)',
+        type: 'number',
+        default: DEFAULT_BUDGET.maxEvents,
+        group: 'Report:',
+      })
+      .example('$0 report capture.pcapng -o report.html', 'one file to attach to a ticket')
+      .example('$0 report rot-*.pcap -o day.html --title "proxy, 21 Nov"', 'rotated files, read as one stream')
+      .example('$0 report big.pcap -o big.html --detail-budget 50000', 'a smaller file: less per-packet detail') as unknown as Argv<Args>,
+  handler: async (a) => {
+    if (!(a['detail-packets'] >= 0) || !(a['detail-budget'] >= 0)) throw new UsageError('--detail-packets and --detail-budget must be ≥ 0');
+    if (a['stuck-after'] < 0) throw new UsageError('--stuck-after must be ≥ 0');
+    const events = new EventCollector({ perConnection: a['detail-packets'], maxEvents: a['detail-budget'] });
+    const res = await runAnalysis(a, { trace: events.trace, onPacket: events.onPacket });
+    const { html, data } = reportHtml(res, events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
+    writeFileSync(a.output, html);
     const s = data.summary;
     process.stderr.write(
-      `synfin: wrote ${argv.output} (${(html.length / 1e6).toFixed(1)} MB): ${s.connections.total} connections, ` +
+      `synfin: wrote ${a.output} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB): ${s.connections.total} connections, ` +
         `${data.budget.embedded} packets of detail` +
-        (data.budget.cutConnections ? `, ${data.budget.cutConnections} connections cut to the budget` : '') +
+        (data.budget.cutConnections ? `, ${data.budget.cutConnections} connections with part or none of their packets` : '') +
         '\n',
     );
-    if (s.error) process.stderr.write(`synfin: ${s.error}\n`);
+    process.exitCode = finishDiagnostics(res, { interruptedByUser: res.interrupted });
   },
 };

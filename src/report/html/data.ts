@@ -14,7 +14,9 @@ import type { CaptureInfo } from '../../capture/types.js';
 import { isoTime } from '../../capture/time.js';
 import { NOTE_NAMES } from '../../flow/types.js';
 import type { FlowRecord, LayerCounts, PacketEvent, Proto, TcpState, Teardown } from '../../flow/types.js';
-import { stuckGroups, type StuckGroup } from './stuck-local.js';
+import { aggregateClientGroups, StuckCollector, stuckLine, stuckMeaning, timeWaitLine } from '../stuck.js';
+import { SummaryBuilder, type SummaryData } from '../summary.js';
+import type { Endpoint, Side } from '../../flow/types.js';
 
 export const PROTOS: readonly Proto[] = ['tcp', 'udp', 'icmp', 'icmp6'];
 /** Index 0 is "no state" (null in the record). */
@@ -175,10 +177,56 @@ export interface ReportData {
   noteNames: ReadonlyArray<readonly [number, string]>;
   strings: string[];
   summary: ReportSummary;
-  stuck: StuckGroup[];
+  /** What `synfin summary --format json` reports (null without layer counts, e.g. hand-made input). */
+  cliSummary: SummaryData | null;
+  stuck: StuckPanel;
   stuckAfter: number;
   flows: FlowColumns;
   events: EventColumns;
+}
+
+/** The stuck panel: the groups, TIME_WAIT hosts and port reuses of `synfin stuck`, with its sentences. */
+export interface StuckPanel {
+  groups: {
+    endpoint: Endpoint;
+    state: TcpState;
+    side: Side;
+    count: number;
+    oldestSeconds: number;
+    /** Client-side groups merged per host: how many local ports they span. */
+    localPorts: number | null;
+    ids: number[];
+    line: string;
+  }[];
+  timeWait: { ip: string; count: number; oldestSeconds: number; ports: number; ephemeralPorts: number; ids: number[]; line: string }[];
+  timeWaitMeaning: string;
+  portReuse: { id: number; client: Endpoint; server: Endpoint }[];
+  /** Connections with a stuck side. */
+  total: number;
+}
+
+/** `synfin stuck`'s grouping (src/report/stuck.ts), as its text output shows it. */
+export function stuckPanel(records: readonly FlowRecord[], stuckAfter: number, timeWait: number): StuckPanel {
+  const c = new StuckCollector(stuckAfter, timeWait);
+  for (const r of records) c.add(r);
+  const all = c.groups();
+  const groups = aggregateClientGroups(all.filter((g) => g.state !== 'TIME_WAIT'), timeWait).map((g) => ({
+    endpoint: g.endpoint,
+    state: g.state,
+    side: g.side,
+    count: g.count,
+    oldestSeconds: g.oldestSeconds,
+    localPorts: g.localPorts ?? null,
+    ids: g.ids,
+    line: stuckLine(g),
+  }));
+  return {
+    groups,
+    timeWait: c.timeWaitHosts().map((h) => ({ ...h, line: timeWaitLine(h) })),
+    timeWaitMeaning: stuckMeaning('TIME_WAIT', 'the host', 2, timeWait),
+    portReuse: c.portReuse(),
+    total: c.total,
+  };
 }
 
 /**
@@ -261,6 +309,8 @@ export interface BuildOptions {
   title?: string;
   /** Seconds in state after which a connection counts as stuck (default 10). */
   stuckAfter?: number;
+  /** The TIME_WAIT duration the analysis used (default 60), for the stuck sentences. */
+  timeWait?: number;
   /** Fixed "generated" time (tests); default now. */
   generated?: Date;
   tool?: string;
@@ -382,8 +432,9 @@ export function buildReportData(input: ReportInput, events: EventCollector, opts
     cols.eo.push(offsets[i]);
     cols.en.push(counts[i]);
 
-    teardown[r.teardown] = (teardown[r.teardown] ?? 0) + 1;
     if (r.proto === 'tcp') {
+      // Teardown kinds are TCP's (as `synfin summary` counts them).
+      teardown[r.teardown] = (teardown[r.teardown] ?? 0) + 1;
       tcp++;
       const cs = r.state?.client ?? 'unknown';
       const ss = r.state?.server ?? 'unknown';
@@ -429,6 +480,13 @@ export function buildReportData(input: ReportInput, events: EventCollector, opts
   };
 
   const stuckAfter = opts.stuckAfter ?? 10;
+  let cliSummary: SummaryData | null = null;
+  if (input.layers) {
+    const sb = new SummaryBuilder(stuckAfter, opts.timeWait ?? 60);
+    for (const r of records) sb.add(r);
+    cliSummary = sb.data({ ...input, layers: input.layers }, 10);
+    cliSummary.stuck = []; // the stuck panel has them all
+  }
   const title = opts.title ?? (input.captures.length ? input.captures.map((c) => baseName(c.file)).join(', ') : 'capture');
   return {
     version: 1,
@@ -442,7 +500,8 @@ export function buildReportData(input: ReportInput, events: EventCollector, opts
     noteNames: NOTE_NAMES,
     strings,
     summary,
-    stuck: stuckGroups(records, { stuckAfter }),
+    cliSummary,
+    stuck: stuckPanel(records, stuckAfter, opts.timeWait ?? 60),
     stuckAfter,
     flows: cols,
     events: ev,

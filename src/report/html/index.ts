@@ -12,7 +12,6 @@ import { renderHtml } from './render.js';
 export { buildReportData, EventCollector, DEFAULT_BUDGET, FlowFlag, STATES, TEARDOWNS, PROTOS } from './data.js';
 export type { ReportBudget, ReportData, ReportInput, BuildOptions } from './data.js';
 export { renderHtml, escapeHtml, jsonForScript, loadAssets } from './render.js';
-export { stuckGroups, formatAge } from './stuck-local.js';
 
 export interface GenerateOptions extends BuildOptions {
   budget?: Partial<ReportBudget>;
@@ -39,3 +38,4 @@ export async function generateReport(
   });
   return reportHtml(result, events, opts);
 }
+export { stuckPanel } from './data.js';

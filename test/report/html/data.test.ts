@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReportData, EventCollector, FlowFlag } from '../../../src/report/html/data.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../../src/report/html/render.js';
-import { stuckGroups, formatAge } from '../../../src/report/html/stuck-local.js';
+import { stuckPanel } from '../../../src/report/html/data.js';
 import { GRACEFUL_STEPS, RETRANS_STEPS, smallInput } from './handmade.js';
 
 describe('buildReportData', () => {
@@ -53,7 +53,8 @@ describe('buildReportData', () => {
     const { input, events } = smallInput();
     const s = buildReportData(input, new EventCollector().addAll(events)).summary;
     expect(s.connections).toEqual({ total: 5, tcp: 4, udp: 1, icmp: 0 });
-    expect(s.teardown).toEqual({ graceful: 1, 'reset-server': 1, incomplete: 1, none: 1, unanswered: 1 });
+    // TCP teardowns only (the UDP flow #4 has none), as `synfin summary` counts them.
+    expect(s.teardown).toEqual({ graceful: 1, 'reset-server': 1, incomplete: 1, unanswered: 1 });
     // rttMs given for #1, #2, #3; null for #5 (SYN unanswered).
     expect(s.handshakes).toEqual({ complete: 3, incomplete: 1 });
     expect(s.endStates.server).toEqual({ CLOSED: 2, CLOSE_WAIT: 1, unknown: 1 });
@@ -62,27 +63,25 @@ describe('buildReportData', () => {
   });
 });
 
-describe('stuck groups', () => {
-  it('groups by the endpoint that holds the state, oldest first seen', () => {
+describe('stuck panel (synfin stuck\'s grouping)', () => {
+  it('groups by the endpoint that holds the state', () => {
     const { input } = smallInput();
-    const g = stuckGroups(input.records, { stuckAfter: 10 });
+    const p = stuckPanel(input.records, 10, 60);
     // #3: server 10.0.0.5:8080 in CLOSE_WAIT 120 s and client in FIN_WAIT_2 120 s; #5 client SYN_SENT 30 s.
     // #1's TIME_WAIT is only 5 s old: below --stuck-after 10.
-    const key = g.map((x) => `${x.endpoint.ip}:${x.endpoint.port} ${x.state} ${x.count} ${x.oldestSeconds} ${x.ids.join(',')}`).sort();
+    const key = p.groups.map((x) => `${x.endpoint.ip}:${x.endpoint.port} ${x.side} ${x.state} ${x.count} ${x.oldestSeconds} ${x.ids.join(',')}`).sort();
     expect(key).toEqual([
-      '10.0.0.1:40002 SYN_SENT 1 30 5',
-      '10.0.0.5:8080 CLOSE_WAIT 1 120 3',
-      '192.168.1.7:51000 FIN_WAIT_2 1 120 3',
+      '10.0.0.1:40002 client SYN_SENT 1 30 5',
+      '10.0.0.5:8080 server CLOSE_WAIT 1 120 3',
+      '192.168.1.7:51000 client FIN_WAIT_2 1 120 3',
     ]);
-    const cw = g.find((x) => x.state === 'CLOSE_WAIT')!;
-    expect(cw.sentence).toBe('10.0.0.5:8080 holds 1 connection in CLOSE_WAIT (oldest 2m00s): the peers closed, the application on 10.0.0.5 has not called close()');
-    expect(stuckGroups(input.records, { stuckAfter: 1 }).some((x) => x.state === 'TIME_WAIT')).toBe(true);
-  });
-
-  it('formats ages as the stuck command prints them', () => {
-    expect(formatAge(252)).toBe('4m12s'); // the issue's example: "oldest 4m12s"
-    expect(formatAge(7300)).toBe('2h01m40s');
-    expect(formatAge(3.5)).toBe('3.5s');
+    expect(p.timeWait).toEqual([]);
+    expect(p.total).toBe(3);
+    const cw = p.groups.find((x) => x.state === 'CLOSE_WAIT')!;
+    expect(cw.line).toMatch(/^10\.0\.0\.5:8080 holds 1 connection in CLOSE_WAIT .*oldest 2m00s/);
+    // With --stuck-after 1, #1's client (10.0.0.1, port 40000) is a TIME_WAIT host with 1 port.
+    const tw = stuckPanel(input.records, 1, 60).timeWait;
+    expect(tw.map((h) => [h.ip, h.count, h.ports, h.ids])).toEqual([['10.0.0.1', 1, 1, [1]]]);
   });
 });
 

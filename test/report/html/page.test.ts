@@ -194,7 +194,7 @@ if (!HAVE_CHROMIUM) {
 
       it('lists stuck groups and filters the table to one', async () => {
         const rows = await w.page.$$eval('#stuck tr.click', (r) => r.map((x) => x.textContent));
-        expect(rows).toHaveLength(3);
+        expect(rows).toHaveLength(3); // see data.test.ts: CLOSE_WAIT on 10.0.0.5:8080, FIN_WAIT_2, SYN_SENT
         await w.page.click('#stuck tr.click:has-text("CLOSE_WAIT")');
         await w.page.waitForTimeout(100);
         expect(await shownIds(w)).toEqual([3]);

@@ -73,7 +73,7 @@
   }
   function fmtDur(sec) {
     if (sec == null || sec < 0) return '';
-    if (sec === 0) return '0';
+    if (sec === 0) return '0 s';
     if (sec < 0.001) return (sec * 1e6).toFixed(0) + ' µs';
     if (sec < 1) return (sec * 1e3).toFixed(sec < 0.01 ? 2 : 1) + ' ms';
     if (sec < 60) return sec.toFixed(sec < 10 ? 3 : 2) + ' s';
@@ -148,7 +148,8 @@
 
   // ---------- summary ----------
   var sum = D.summary;
-  var stuckTotal = D.stuck.reduce(function (a, g) { return a + g.count; }, 0);
+  var stuckTotal = D.stuck.total;
+  var stuckGroupsN = D.stuck.groups.length + D.stuck.timeWait.length;
   var rtts = [];
   for (var r = 0; r < N; r++) if (F.rtt[r] >= 0) rtts.push(F.rtt[r]);
   rtts.sort(function (a, b) { return a - b; });
@@ -181,7 +182,7 @@
       card('Handshakes', fmtInt(sum.handshakes.complete) + ' / ' + fmtInt(sum.handshakes.complete + sum.handshakes.incomplete), 'complete of TCP connections'),
       card('Handshake RTT', rtts.length ? fmtMs(median(rtts)) + ' ms' : '—', rtts.length ? 'median · p95 ' + fmtMs(quantile(rtts, 0.95)) + ' ms' : 'no complete handshake'),
       card('Resets', fmtInt(resets), 'client ' + fmtInt(sum.teardown['reset-client'] || 0) + ' · server ' + fmtInt(sum.teardown['reset-server'] || 0), resets ? 'bad' : ''),
-      card('Stuck', fmtInt(stuckTotal), D.stuck.length + ' group' + (D.stuck.length === 1 ? '' : 's') + ' · ≥ ' + D.stuckAfter + ' s in state', stuckTotal ? 'bad' : 'good')
+      card('Stuck', fmtInt(stuckTotal), stuckGroupsN + ' group' + (stuckGroupsN === 1 ? '' : 's') + ' · ≥ ' + D.stuckAfter + ' s in state', stuckTotal ? 'bad' : 'good')
     ));
   }
 
@@ -257,30 +258,49 @@
 
   function drawRttHistogram(el) {
     if (!rtts.length) { el.appendChild(h('div', { class: 'empty', text: 'No complete handshake, no RTT.' })); return; }
-    var edges = [0, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, Infinity];
-    var counts = new Array(edges.length - 1).fill(0);
-    for (var i = 0; i < rtts.length; i++) {
-      for (var b = 0; b < edges.length - 1; b++) if (rtts[i] < edges[b + 1]) { counts[b]++; break; }
+    // Linear bins when the RTTs span less than a factor of 20 (one path, one site), else 1-2-5 log bins.
+    var lo = rtts[0], hi = rtts[rtts.length - 1];
+    var edges;
+    if (lo > 0 && hi / lo < 20) {
+      var raw = (hi - lo) / 16 || Math.max(lo / 20, 0.001);
+      var mag = Math.pow(10, Math.floor(Math.log10(raw)));
+      var step = [1, 2, 2.5, 5, 10].map(function (m) { return m * mag; }).find(function (x) { return x >= raw; });
+      var start = Math.floor(lo / step) * step;
+      edges = [];
+      for (var e0 = start; e0 <= hi + step * 1e-9; e0 += step) edges.push(+e0.toPrecision(12));
+      edges.push(+(edges[edges.length - 1] + step).toPrecision(12));
+    } else {
+      edges = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, Infinity];
     }
-    var lo = 0, hi = counts.length - 1;
-    while (lo < hi && !counts[lo]) lo++;
-    while (hi > lo && !counts[hi]) hi--;
-    var labels = [], xs = [], ys = [];
-    for (var k = lo; k <= hi; k++) {
-      labels.push(edges[k + 1] === Infinity ? '≥' + fmtSi(edges[k]) : '<' + fmtSi(edges[k + 1]));
+    var counts = new Array(edges.length - 1).fill(0);
+    var bi = 0;
+    for (var i = 0; i < rtts.length; i++) {
+      while (bi < counts.length - 1 && rtts[i] >= edges[bi + 1]) bi++;
+      counts[bi]++;
+    }
+    var first = 0, last = counts.length - 1;
+    while (first < last && !counts[first]) first++;
+    while (last > first && !counts[last]) last--;
+    var labels = [], xs = [], ys = [], tips = [];
+    for (var k = first; k <= last; k++) {
+      labels.push(edges[k + 1] === Infinity ? '≥' + fmtSi(edges[k]) : fmtSi(edges[k]));
+      tips.push(edges[k + 1] === Infinity ? '≥ ' + edges[k] + ' ms' : edges[k] + '–' + edges[k + 1] + ' ms');
       xs.push(xs.length);
       ys.push(counts[k]);
     }
+    var every = Math.max(1, Math.ceil(xs.length / 10));
     var opts = {
       width: widthOf(el), height: 220,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false, range: [-0.6, xs.length - 0.4] }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
       axes: [
-        { splits: function () { return xs; }, values: function (u, sp) { return sp.map(function (v) { return labels[v] != null ? labels[v] + ' ms' : ''; }); }, size: 36, grid: { show: false } },
+        { splits: function () { return xs.map(function (x) { return x - 0.5; }).concat([xs.length - 0.5]); },
+          values: function (u, sp) { return sp.map(function (v, j) { return j % every === 0 ? (j < labels.length ? labels[j] : (edges[last + 1] === Infinity ? '' : fmtSi(edges[last + 1]))) : ''; }); },
+          size: 36, grid: { show: false }, label: 'ms', labelSize: 14 },
         { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }
       ],
-      series: [{}, { label: 'connections', fill: 'rgba(36,88,214,0.75)', stroke: '#2458d6', width: 1, paths: uPlot.paths.bars({ size: [0.72, 80] }), points: { show: false } }]
+      series: [{ label: 'RTT', value: function (u, v) { return v == null ? '' : tips[v]; } }, { label: 'connections', fill: 'rgba(36,88,214,0.75)', stroke: '#2458d6', width: 1, paths: uPlot.paths.bars({ size: [0.72, 80] }), points: { show: false } }]
     };
     trackPlot(new uPlot(opts, [xs, ys], el), el);
   }
@@ -329,66 +349,98 @@
     pairs.forEach(function (p) { if (p[1] == null || p[1] === '') return; box.appendChild(h('dt', { text: p[0] })); box.appendChild(h('dd', { text: p[1] })); });
     return box;
   }
+  function miniTable(rows) {
+    var tb = h('table', { class: 'plain' });
+    rows.forEach(function (rw) { if (rw[1]) tb.appendChild(h('tr', null, h('td', { text: rw[0] }), h('td', { class: 'n', text: fmtInt(rw[1]) }))); });
+    if (!tb.childNodes.length) tb.appendChild(h('tr', null, h('td', { class: 'note', text: 'none' })));
+    return tb;
+  }
+  function layer(name, rows) { return h('div', { class: 'layer' }, h('h4', { text: name }), miniTable(rows)); }
+
   function renderCapture() {
+    var C = D.cliSummary;
     var sec = h('section', { class: 'panel', id: 'capture' }, h('h2', null, 'Capture', h('span', { class: 'sub', text: 'as synfin summary reports it' })));
     var t = h('table', { class: 'plain' });
     t.appendChild(h('tr', null, h('th', { text: 'File' }), h('th', { text: 'Format' }), h('th', { class: 'n', text: 'Packets' }),
       h('th', { text: 'Link types' }), h('th', { class: 'n', text: 'Interfaces' }), h('th', { class: 'n', text: 'Dropped' }), h('th', { text: 'Problems' })));
-    sum.captures.forEach(function (c) {
+    sum.captures.forEach(function (c, k) {
       var problems = [];
       if (c.warnings) problems.push(c.warnings + ' warning' + (c.warnings === 1 ? '' : 's'));
       if (c.error) problems.push(c.error);
+      var links = C && C.files[k] ? C.files[k].linkTypes.join(', ') : c.linkTypes.join(', ');
       t.appendChild(h('tr', null, h('td', { class: 'mono', text: c.file }),
         h('td', { text: (c.format || '?') + (c.version ? ' ' + c.version : '') + (c.gzip ? ' (gzip)' : '') }),
-        h('td', { class: 'n', text: fmtInt(c.packets) }), h('td', { text: c.linkTypes.join(', ') }),
+        h('td', { class: 'n', text: fmtInt(c.packets) }), h('td', { text: links }),
         h('td', { class: 'n', text: String(c.interfaces) }), h('td', { class: 'n', text: c.dropped == null ? '—' : fmtInt(c.dropped) }),
         h('td', { text: problems.join('; ') || '—' })));
     });
     sec.appendChild(t);
+    var cn = sum.connections;
     sec.appendChild(h('div', { style: 'margin-top:12px' }, dl([
       ['First packet', sum.first], ['Last packet', sum.last], ['Span', fmtDur(sum.span)],
-      ['Connections', fmtInt(sum.connections.total) + ' (TCP ' + fmtInt(sum.connections.tcp) + ', UDP ' + fmtInt(sum.connections.udp) + ', ICMP ' + fmtInt(sum.connections.icmp) + ')'],
+      ['Connections', fmtInt(cn.total) + ' (TCP ' + fmtInt(cn.tcp) + ', UDP ' + fmtInt(cn.udp) + ', ICMP ' + fmtInt(cn.icmp) + ')'],
       ['Handshakes', fmtInt(sum.handshakes.complete) + ' complete, ' + fmtInt(sum.handshakes.incomplete) + ' incomplete'],
-      ['Teardown', TEARDOWNS.filter(function (k) { return sum.teardown[k]; }).map(function (k) { return k + ' ' + fmtInt(sum.teardown[k]); }).join(', ') || '—']
+      ['TCP teardown', TEARDOWNS.filter(function (k) { return sum.teardown[k]; }).map(function (k) { return k + ' ' + fmtInt(sum.teardown[k]); }).join(', ') || '—']
     ])));
-    var L = sum.layers;
-    if (L) {
-      var apps = Object.keys(L.applications || {}).sort(function (a, b) { return L.applications[b] - L.applications[a]; });
-      function layer(name, rows) {
-        var tb = h('table', { class: 'plain' });
-        rows.forEach(function (rw) { if (rw[1]) tb.appendChild(h('tr', null, h('td', { text: rw[0] }), h('td', { class: 'n', text: fmtInt(rw[1]) }))); });
-        if (!tb.childNodes.length) tb.appendChild(h('tr', null, h('td', { class: 'note', text: 'none' })));
-        return h('div', { class: 'layer' }, h('h4', { text: name }), tb);
-      }
-      var mal = L.malformed || { link: 0, network: 0, transport: 0 };
+    if (C) {
+      var L = C.layers;
+      var apps = Object.keys(L.application).sort(function (a, b) { return L.application[b] - L.application[a]; });
+      var linkRows = [['frames', L.link.frames], ['Ethernet', L.link.ethernet], ['VLAN-tagged', L.link.vlanTagged], ['ARP', L.link.arp], ['other link', L.link.other], ['unsupported link', L.link.unsupported]];
       sec.appendChild(h('div', { class: 'layers' },
-        layer('Link', [['frames', L.frames], ['Ethernet', L.ethernet], ['VLAN-tagged', L.vlanTagged], ['ARP', L.arp], ['other link', L.otherLink]]),
-        layer('Internet', [['IPv4', L.ipv4], ['IPv6', L.ipv6], ['fragments', L.fragments], ['tunnelled', L.tunnelled], ['other IP', L.otherIp]]),
-        layer('Transport', [['TCP', L.tcp], ['UDP', L.udp], ['ICMP', L.icmp], ['ICMPv6', L.icmp6]]),
-        layer('Application (by port)', apps.slice(0, 12).map(function (a) { return [a, L.applications[a]]; })),
-        layer('Damaged', [['malformed link', mal.link], ['malformed network', mal.network], ['malformed transport', mal.transport], ['truncated', L.truncated]])
+        layer('Link', linkRows),
+        layer('Internet', [['IPv4', L.internet.ipv4], ['IPv6', L.internet.ipv6], ['fragments', L.internet.fragments], ['tunnelled', L.internet.tunnelled], ['ICMP', L.internet.icmp], ['ICMPv6', L.internet.icmp6]]),
+        layer('Transport', [['TCP', L.transport.tcp], ['UDP', L.transport.udp], ['other', L.transport.other]]),
+        layer('Application (by port)', apps.slice(0, 12).map(function (a) { return [a, L.application[a]]; })),
+        layer('Damaged', [['malformed link', L.malformed.link], ['malformed network', L.malformed.network], ['malformed transport', L.malformed.transport], ['truncated', L.truncated]])
       ));
+      if (C.topTalkers.length) {
+        var tt = h('table', { class: 'plain', id: 'talkers' });
+        tt.appendChild(h('tr', null, h('th', { text: 'Host' }), h('th', { class: 'n', text: 'Connections' }), h('th', { class: 'n', text: 'Packets sent' }),
+          h('th', { class: 'n', text: 'Bytes sent' }), h('th', { class: 'n', text: 'Bytes received' })));
+        C.topTalkers.forEach(function (x) {
+          tt.appendChild(h('tr', { class: 'click', title: 'Filter the table to this host', onclick: function () { setFilter('host:' + x.ip); } },
+            h('td', { class: 'mono', text: x.ip }), h('td', { class: 'n', text: fmtInt(x.connections) }), h('td', { class: 'n', text: fmtInt(x.packets) }),
+            h('td', { class: 'n', text: fmtBytes(x.bytesSent) }), h('td', { class: 'n', text: fmtBytes(x.bytesReceived) })));
+        });
+        sec.appendChild(h('div', { class: 'layer', style: 'margin-top:16px' }, h('h4', { text: 'Top talkers (IP bytes)' }), tt));
+      }
     }
     append(app, sec);
   }
 
   // ---------- stuck ----------
   function renderStuck() {
+    var P = D.stuck;
     var sec = h('section', { class: 'panel', id: 'stuck' }, h('h2', null, 'Stuck connections',
-      h('span', { class: 'sub', text: 'a side in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT for ≥ ' + D.stuckAfter + ' s at capture end, grouped by the endpoint that holds them' })));
-    if (!D.stuck.length) {
-      sec.appendChild(h('div', { class: 'empty', text: 'Nothing stuck.' }));
-    } else {
-      var t = h('table', { class: 'plain' });
-      t.appendChild(h('tr', null, h('th', { text: 'Held by' }), h('th', { text: 'State' }), h('th', { class: 'n', text: 'Count' }), h('th', { class: 'n', text: 'Oldest' }), h('th', { text: 'Meaning' })));
-      D.stuck.forEach(function (g) {
-        var who = g.state === 'TIME_WAIT' ? g.endpoint.ip : ep(g.endpoint.ip, g.endpoint.port);
-        t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(g); } },
-          h('td', { class: 'mono', text: who }), h('td', null, badge(g.state, 's-' + g.state)),
-          h('td', { class: 'n', text: fmtInt(g.count) }), h('td', { class: 'n', text: fmtDur(g.oldestSeconds) }),
-          h('td', { text: g.sentence })));
-      });
-      sec.appendChild(t);
+      h('span', { class: 'sub', text: 'as synfin stuck: a side in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT for ≥ ' + D.stuckAfter + ' s at capture end, grouped by the endpoint that holds them; click a row to list its connections' })));
+    if (!P.groups.length && !P.timeWait.length && !P.portReuse.length) {
+      sec.appendChild(h('div', { class: 'empty', text: 'Nothing stuck: no side has been in one of these states for ' + D.stuckAfter + ' s or more.' }));
+      append(app, sec);
+      return;
+    }
+    var t = h('table', { class: 'plain', id: 'stuck-table' });
+    t.appendChild(h('tr', null, h('th', { text: 'Held by' }), h('th', { text: 'State' }), h('th', { class: 'n', text: 'Count' }), h('th', { class: 'n', text: 'Oldest' }), h('th', { text: 'What it means' })));
+    P.groups.forEach(function (g) {
+      var who = g.localPorts && g.localPorts > 1 ? g.endpoint.ip + ' (' + g.localPorts + ' ports)' : ep(g.endpoint.ip, g.endpoint.port);
+      var label = who + ' ' + g.state;
+      t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(label, g.ids); } },
+        h('td', { class: 'mono', text: who }), h('td', null, badge(g.state, 's-' + g.state)),
+        h('td', { class: 'n', text: fmtInt(g.count) }), h('td', { class: 'n', text: fmtDur(g.oldestSeconds) }),
+        h('td', { text: g.line })));
+    });
+    P.timeWait.forEach(function (tw) {
+      var label = tw.ip + ' TIME_WAIT';
+      t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(label, tw.ids); } },
+        h('td', { class: 'mono', text: tw.ip }), h('td', null, badge('TIME_WAIT', 's-TIME_WAIT')),
+        h('td', { class: 'n', text: fmtInt(tw.count) }), h('td', { class: 'n', text: fmtDur(tw.oldestSeconds) }),
+        h('td', { text: tw.line })));
+    });
+    sec.appendChild(t);
+    if (P.timeWait.length) sec.appendChild(h('p', { class: 'note', text: 'TIME_WAIT: ' + P.timeWaitMeaning + '.' }));
+    if (P.portReuse.length) {
+      var ids = P.portReuse.map(function (u) { return u.id; });
+      sec.appendChild(h('p', { class: 'note' }, P.portReuse.length + ' 4-tuple' + (P.portReuse.length === 1 ? ' was' : 's were') + ' reused by a new SYN while still in TIME_WAIT: ',
+        h('a', { href: '#', onclick: function (ev) { ev.preventDefault(); setGroupFilter('port reuse', ids); }, text: 'show ' + (ids.length === 1 ? 'it' : 'them') })));
     }
     append(app, sec);
   }
@@ -418,20 +470,20 @@
     return strRank;
   }
   var COLS = [
-    { k: 'id', label: '#', w: 58, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
-    { k: 'proto', label: 'Proto', w: 52, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
-    { k: 'client', label: 'Client', w: 172, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
-    { k: 'server', label: 'Server', w: 172, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
-    { k: 'cst', label: 'Client state', w: 114, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
-    { k: 'sst', label: 'Server state', w: 114, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
-    { k: 'td', label: 'Teardown', w: 106, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
-    { k: 'zeek', label: 'Zeek', w: 124, m: 1, key: function (i) { return ranks()[F.zs[i]] * 1e7 + ranks()[F.zh[i]]; }, text: function (i) { return S[F.zs[i]] + (S[F.zh[i]] ? ' ' + S[F.zh[i]] : ''); } },
-    { k: 'rtt', label: 'RTT ms', w: 68, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
-    { k: 'dur', label: 'Duration', w: 80, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
-    { k: 'pkts', label: 'Pkts → / ←', w: 96, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
-    { k: 'bytes', label: 'Bytes → / ←', w: 132, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
-    { k: 'retr', label: 'Retr', w: 50, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { return String(F.rc[i] + F.rs[i]); }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
-    { k: 'svc', label: 'Service', w: 70, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
+    { k: 'id', label: '#', w: 56, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
+    { k: 'proto', label: 'Proto', w: 56, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
+    { k: 'client', label: 'Client', w: 168, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
+    { k: 'server', label: 'Server', w: 168, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
+    { k: 'cst', label: 'Client state', w: 110, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
+    { k: 'sst', label: 'Server state', w: 110, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
+    { k: 'td', label: 'Teardown', w: 104, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
+    { k: 'zeek', label: 'Zeek', w: 116, m: 1, key: function (i) { return ranks()[F.zs[i]] * 1e7 + ranks()[F.zh[i]]; }, text: function (i) { return S[F.zs[i]] + (S[F.zh[i]] ? ' ' + S[F.zh[i]] : ''); } },
+    { k: 'rtt', label: 'RTT ms', w: 66, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
+    { k: 'dur', label: 'Duration', w: 78, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
+    { k: 'pkts', label: 'Pkts → / ←', w: 92, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
+    { k: 'bytes', label: 'Bytes → / ←', w: 124, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
+    { k: 'retr', label: 'Retr', w: 48, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { return String(F.rc[i] + F.rs[i]); }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
+    { k: 'svc', label: 'Service', w: 64, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
   ];
   var gridTemplate = COLS.map(function (c) { return c.w + 'px'; }).join(' ') + ' minmax(0,1fr)';
 
@@ -670,11 +722,10 @@
     applyView();
     document.getElementById('flows').scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
-  function setGroupFilter(g) {
-    groupFilter = { ids: new Set(g.ids) };
+  function setGroupFilter(label, ids) {
+    groupFilter = { ids: new Set(ids) };
     chipEl.textContent = '';
-    var label = (g.state === 'TIME_WAIT' ? g.endpoint.ip : ep(g.endpoint.ip, g.endpoint.port)) + ' ' + g.state;
-    chipEl.appendChild(h('span', { class: 'chip' }, 'stuck: ' + label, h('button', { title: 'Remove', 'aria-label': 'Remove', text: '×', onclick: function () { groupFilter = null; chipEl.textContent = ''; applyView(); } })));
+    chipEl.appendChild(h('span', { class: 'chip' }, label, h('button', { title: 'Remove', 'aria-label': 'Remove', text: '×', onclick: function () { groupFilter = null; chipEl.textContent = ''; applyView(); } })));
     applyView();
     document.getElementById('flows').scrollIntoView({ block: 'start', behavior: 'smooth' });
   }
@@ -825,11 +876,11 @@
       svg.appendChild(g);
       if (isTcp) {
         // States after the packet, written beside each column when they change.
-        if (E.cst[e] !== prevC) {
+        if (E.cst[e] !== prevC && E.cst[e] !== 0) {
           svg.appendChild(s('text', { x: XC - 8, y: y2 + 4, 'text-anchor': 'end', class: 'state', fill: stateColor(E.cst[e]) }, stateName(E.cst[e])));
           prevC = E.cst[e];
         }
-        if (E.sst[e] !== prevS) {
+        if (E.sst[e] !== prevS && E.sst[e] !== 0) {
           svg.appendChild(s('text', { x: XS + 8, y: y2 + 4, 'text-anchor': 'start', class: 'state', fill: stateColor(E.sst[e]) }, stateName(E.sst[e])));
           prevS = E.sst[e];
         }
@@ -884,7 +935,7 @@
       axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
         { label: 'relative sequence number', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
       series: [
-        { label: 't', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
+        { label: 'time (s)', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
         { label: 'segment', stroke: '#2458d6', width: 0, paths: function () { return null; }, points: { show: true, size: 5, fill: '#2458d6', stroke: '#2458d6' } },
         { label: 'retransmission', stroke: '#d0353a', width: 0, paths: function () { return null; }, points: { show: true, size: 7, fill: '#d0353a', stroke: '#d0353a' } },
         { label: 'ACK', stroke: '#1e9e57', width: 1.5, spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } },
@@ -935,7 +986,7 @@
       axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
         { label: 'bytes', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
       series: [
-        { label: 't', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
+        { label: 'time (s)', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
         { label: 'client window', stroke: C_CLIENT, width: 1.6, spanGaps: true, paths: step, points: { show: false } },
         { label: 'server window', stroke: C_SERVER, width: 1.6, spanGaps: true, paths: step, points: { show: false } },
         { label: 'client in flight', stroke: '#7ea3f2', fill: 'rgba(36,88,214,0.08)', width: 1.2, spanGaps: true, paths: step, points: { show: false } },
