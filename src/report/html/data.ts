@@ -328,7 +328,14 @@ function stateIndex(s: TcpState | null | undefined): number {
 
 /** Turn records, capture info and collected events into the embedded report data. */
 export function buildReportData(input: ReportInput, events: EventCollector, opts: BuildOptions = {}): ReportData {
-  const records = input.records;
+  // Rows in id order (records may arrive in the order their connections ended).
+  let records = input.records;
+  for (let i = 1; i < records.length; i++) {
+    if (records[i].id < records[i - 1].id) {
+      records = [...records].sort((a, b) => a.id - b.id);
+      break;
+    }
+  }
   const strings: string[] = [];
   const pool = new Map<string, number>();
   const str = (s: string): number => {

@@ -28,6 +28,13 @@ describe('buildReportData', () => {
     expect(d.events.len.slice(o1, o1 + 10)).toEqual(GRACEFUL_STEPS.map((s) => s[4]));
   });
 
+  it('puts rows in id order when records come in the order connections ended', () => {
+    const { input, events } = smallInput();
+    const d = buildReportData({ ...input, records: [...input.records].reverse() }, new EventCollector().addAll(events));
+    expect(d.flows.id).toEqual([1, 2, 3, 4, 5]);
+    expect(d.flows.en).toEqual([10, 7, 0, 2, 3]);
+  });
+
   it('marks a connection with no embedded packets as cut, and only that one', () => {
     const { input, events } = smallInput();
     const d = buildReportData(input, new EventCollector().addAll(events));
