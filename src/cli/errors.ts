@@ -16,6 +16,17 @@ export const EXIT_INPUT = 2;
 export const EXIT_INTERNAL = 3;
 export const EXIT_INTERRUPTED = 130;
 
+export const EXIT_CODES = `Exit codes:
+  0    success (a truncated last record is only a warning on stderr)
+  1    --fail-on stuck and something is stuck
+  2    bad usage, or an input that cannot be read or is damaged (one line:
+       "synfin: FILE: byte OFFSET: REASON"; what was read before damage is still printed)
+  3    internal error (the stack trace only with --debug)
+  130  interrupted by Ctrl-C (what was analysed so far is printed)
+
+Output goes to stdout, diagnostics to stderr. Colour only on a terminal and never with NO_COLOR;
+the progress bar only when stderr is a terminal and CI is not set. See docs/cli.md.`;
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -25,7 +36,7 @@ export class UsageError extends Error {
 
 /** One line on stderr, never a stack trace unless `debug`. Returns the exit code. */
 export function reportError(e: unknown, debug: boolean, stderr: NodeJS.WritableStream = process.stderr): number {
-  const line = (s: string) => stderr.write(s.replace(/[\r\n]+/g, ' ') + '\n');
+  const line = (s: string) => stderr.write(s.replace(/\s*[\r\n]+\s*/g, ' ').trim() + '\n');
   if (e instanceof CaptureError) {
     line(`synfin: ${e.file}: byte ${e.offset}: ${e.reason}`);
     if (debug && e.stack) stderr.write(e.stack + '\n');

@@ -9,18 +9,11 @@ import { reportCommand } from './commands/report.js';
 import { stuckCommand } from './commands/stuck.js';
 import { summaryCommand } from './commands/summary.js';
 import { traceCommand } from './commands/trace.js';
-import { reportError, UsageError } from './errors.js';
+import { EXIT_CODES, reportError, UsageError } from './errors.js';
+import { STDIN_TOKEN } from './options.js';
 
-export const EXIT_CODES = `Exit codes:
-  0    success (a truncated last record is only a warning on stderr)
-  1    --fail-on stuck and something is stuck
-  2    bad usage, or an input that cannot be read or is damaged (one line:
-       "synfin: FILE: byte OFFSET: REASON"; what was read before damage is still printed)
-  3    internal error (the stack trace only with --debug)
-  130  interrupted by Ctrl-C (what was analysed so far is printed)
+export { EXIT_CODES };
 
-Output goes to stdout, diagnostics to stderr. Colour only on a terminal and never with NO_COLOR;
-the progress bar only when stderr is a terminal and CI is not set. See docs/cli.md.`;
 
 export function version(): string {
   try {
@@ -44,7 +37,7 @@ export function parser(argv: string[]): Argv {
     .command(traceCommand as unknown as CommandModule)
     .command(summaryCommand as unknown as CommandModule)
     .command(reportCommand as unknown as CommandModule)
-    .demandCommand(1, 'name a command: flows, stuck, trace, summary or report (synfin --help lists them)')
+    .demandCommand(1, 'name a command: flows, stuck, trace, summary or report')
     .strict()
     .recommendCommands()
     .version(version())
@@ -63,7 +56,7 @@ export function parser(argv: string[]): Argv {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
-    await parser(argv).parseAsync();
+    await parser(argv.map((a) => (a === '-' ? STDIN_TOKEN : a))).parseAsync();
   } catch (e) {
     process.exitCode = reportError(e, debug);
   }

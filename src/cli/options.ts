@@ -3,6 +3,7 @@
  * return a yargs instance, composed per command).
  */
 import type { Argv } from 'yargs';
+import { EXIT_CODES } from './errors.js';
 
 export interface InputArgs {
   captures: string[];
@@ -17,13 +18,18 @@ export interface InputArgs {
 
 export type Format = 'table' | 'text' | 'json' | 'ndjson' | 'csv' | 'zeek';
 
+/** yargs drops a lone "-" argument; main() swaps it for this token and the captures option maps it back. */
+export const STDIN_TOKEN = '\u0000stdin';
+
 export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
   return y
+    .epilogue(EXIT_CODES)
     .positional('captures', {
       describe: 'capture files (pcap, pcapng, gzip-compressed or not; "-" for standard input), merged in time order',
       type: 'string',
       array: true,
       demandOption: true,
+      coerce: (v: string[]) => v.map((x) => (x === STDIN_TOKEN ? '-' : x)),
     })
     .option('time-wait', {
       describe: 'seconds a side stays in TIME_WAIT (capture time): 60 is Linux (fixed), 240 is RFC 793\'s 2×MSL',

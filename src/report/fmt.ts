@@ -22,7 +22,7 @@ export function formatDuration(seconds: number | null | undefined): string {
     out = s < 10 ? `${trimZero(s.toFixed(2))}s` : `${trimZero(s.toFixed(1))}s`;
     if (out === '60s') out = '1m00s';
   } else {
-    s = Math.floor(s);
+    s = Math.round(s);
     const d = Math.floor(s / 86400);
     const h = Math.floor((s % 86400) / 3600);
     const m = Math.floor((s % 3600) / 60);

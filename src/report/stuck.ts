@@ -208,7 +208,8 @@ export function stuckLine(g: StuckGroup): string {
 
 export function timeWaitLine(h: TimeWaitHost): string {
   const conns = h.count === 1 ? '1 connection' : `${h.count} connections`;
-  const pct = ((100 * h.ephemeralPorts) / EPHEMERAL_COUNT).toFixed(h.ephemeralPorts && h.ephemeralPorts < 283 ? 2 : 1);
+  const p = (100 * h.ephemeralPorts) / EPHEMERAL_COUNT;
+  const pct = p === 0 ? '0' : p < 0.01 ? '<0.01' : p < 1 ? p.toFixed(2) : p < 10 ? p.toFixed(1) : p.toFixed(0);
   return (
     `${h.ip} holds ${conns} in TIME_WAIT (oldest ${formatDuration(h.oldestSeconds)}) on ${h.ports} local port${h.ports === 1 ? '' : 's'}, ` +
     `${h.ephemeralPorts} of the ${EPHEMERAL_COUNT} ephemeral ports ${EPHEMERAL_LOW}–${EPHEMERAL_HIGH} (${pct}%)`

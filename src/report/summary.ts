@@ -172,19 +172,19 @@ const n = formatCount;
 export function summaryText(d: SummaryData, stuckTop: StuckGroup[], c: Colors = PLAIN): string {
   let out = '';
   out += c.bold('Capture') + '\n';
+  const rows: [string, string][] = [];
   for (const f of d.files) {
     const fmt = f.format ? `${f.format}${f.version ? ' ' + f.version : ''}${f.gzip ? ' (gzip)' : ''}` : 'unknown';
-    const rows: [string, string][] = [
+    rows.push(
       ['file', f.file],
       ['format', fmt],
       ['link types', f.linkTypes.join(', ') || '-'],
       ['interfaces', String(f.interfaces)],
       ['packets', n(f.packets)],
-    ];
+    );
     if (f.dropped !== null) rows.push(['dropped', `${n(f.dropped)} (interface statistics)`]);
     if (f.error) rows.push(['error', f.error]);
     for (const w of f.warnings) rows.push(['warning', w]);
-    out += kv(rows);
   }
   const span: [string, string][] = [
     ['packets', n(d.packets)],
@@ -192,8 +192,7 @@ export function summaryText(d: SummaryData, stuckTop: StuckGroup[], c: Colors = 
     ['last packet', d.end ?? '-'],
     ['time span', formatDuration(d.durationSeconds)],
   ];
-  if (d.files.length > 1) out += kv(span);
-  else out += kv(span.slice(1));
+  out += kv([...rows, ...(d.files.length > 1 ? span : span.slice(1))]);
   if (d.interrupted) out += c.yellow('  interrupted: the counts cover what was read before Ctrl-C') + '\n';
 
   const L = d.layers;
@@ -230,7 +229,7 @@ export function summaryText(d: SummaryData, stuckTop: StuckGroup[], c: Colors = 
       d.topTalkers.map((t) => [t.ip, formatBytes(t.bytesSent), formatBytes(t.bytesReceived), n(t.packets), n(t.connections)]),
       ['left', 'right', 'right', 'right', 'right'],
       c,
-    ).replace(/^/gm, '  ');
+    ).replace(/^(?=.)/gm, '  ');
   }
   out += '\n' + c.bold('Stuck') + '\n';
   if (stuckTop.length === 0) out += '  nothing stuck\n';

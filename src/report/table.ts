@@ -65,7 +65,7 @@ const COLUMNS: Column[] = [
   { head: 'SERVER', align: 'left', priority: 98, cell: (r) => formatEndpoint(r.server, r.proto === 'tcp' || r.proto === 'udp') },
   { head: 'C-STATE', align: 'left', priority: 90, cell: (r, c) => stateCell(r.state.client, c) },
   { head: 'S-STATE', align: 'left', priority: 89, cell: (r, c) => stateCell(r.state.server, c) },
-  { head: 'TEARDOWN', align: 'left', priority: 80, cell: (r, c) => (r.teardown.startsWith('reset') || r.teardown === 'rejected' ? c.red(r.teardown) : r.teardown) },
+  { head: 'TEARDOWN', align: 'left', priority: 80, cell: (r, c) => (r.proto !== 'tcp' ? '-' : r.teardown.startsWith('reset') || r.teardown === 'rejected' ? c.red(r.teardown) : r.teardown) },
   { head: 'CONN', align: 'left', priority: 50, cell: (r) => r.zeek.conn_state },
   { head: 'HISTORY', align: 'left', priority: 30, cell: (r) => r.zeek.history || '-' },
   { head: 'RTT ms', align: 'right', priority: 40, cell: (r) => formatMs(r.handshake?.rttMs) },
