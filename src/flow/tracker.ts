@@ -518,7 +518,8 @@ export class FlowTracker {
           c.hsAckSec = sec;
           c.hsAckNsec = nsec;
         }
-        this.apply(c, dir, Ev.RCV_SYN, x.state === St.NONE, sec, nsec, frame);
+        // When the peer's SYN was not captured, its SYN-ACK (which this ACK answers) also ACKed ours.
+        this.apply(c, dir, Ev.RCV_SYN, x.state === St.NONE || !y.synSeen, sec, nsec, frame, x.ownSynAcked || !y.synSeen);
       }
       if (ackf && y.finSeen && !x.peerFinRcvd && seqGe(p.ack, y.finSeq + 1)) {
         x.peerFinRcvd = true;
@@ -657,9 +658,9 @@ export class FlowTracker {
   // ---------------------------------------------------------------- state changes
 
   /** Run one event through the state machine for one side. */
-  private apply(c: Conn, side: number, ev: Ev, inferred: boolean, sec: number, nsec: number, frame: number): void {
+  private apply(c: Conn, side: number, ev: Ev, inferred: boolean, sec: number, nsec: number, frame: number, synAcked = c.sides[side].ownSynAcked): void {
     const s = c.sides[side];
-    const next = nextState(s.state, ev, s.ownSynAcked);
+    const next = nextState(s.state, ev, synAcked);
     if (next !== s.state) this.setState(c, side, next, sec, nsec, frame, inferred, null);
   }
 

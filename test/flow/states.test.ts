@@ -261,3 +261,19 @@ for (const decode of [true, false]) {
     });
   });
 }
+
+describe('one-sided captures', () => {
+  it("the client's SYN, then its data: the SYN-ACK was not captured, so the client is ESTABLISHED (inferred), the server unseen", () => {
+    // RFC 9293 §3.10.7.3: a client sends an ACK of the peer's SYN only after a SYN-ACK that ACKed its own SYN.
+    const c = new Conversation().syn().tcp('client', 'PA', { len: 10, ack: 1 }).fin('client', { ack: 1 });
+    for (const decode of [true, false]) {
+      const r = run(c, { decode });
+      expect(r.states).toEqual([
+        [SS, N],
+        [E, N],
+        [FW1, N],
+      ]);
+      expect(r.transitions[1]).toMatchObject({ side: 'client', from: SS, to: E, inferred: true });
+    }
+  });
+});
