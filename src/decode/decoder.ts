@@ -226,29 +226,42 @@ export class Decoder {
         return;
       }
       case 0x8847:
-      case 0x8848: {
-        // MPLS label stack (RFC 3032), then IP guessed from the version nibble.
-        for (let i = 0; i < MAX_TAGS; i++) {
-          if (end - o < 4) return this.linkShort();
-          const bos = b[o + 2] & 1;
-          o += 4;
-          if (bos) {
-            if (end - o < 1) return this.linkShort();
-            const v = b[o] >> 4;
-            if (v === 4) this.ipv4(o, this.wireEnd());
-            else if (v === 6) this.ipv6(o, this.wireEnd());
-            else p.kind = PacketKind.OtherLink;
-            return;
-          }
+      case 0x8848:
+      case 0x8909: {
+        // MPLS label stack (RFC 3032) then IP by its version nibble; Cisco MetaData then an EtherType.
+        const ip = this.peekPayload(et, o, this.wireEnd());
+        return this.linkIp(ip);
+      }
+      case 0x88e5: {
+        // MACsec (IEEE 802.1AE): SecTAG of 8 bytes with its EtherType (+8 SCI with the SC bit); integrity-only frames
+        // (E bit clear) carry the original EtherType next, encrypted ones nothing we can read.
+        if (end - o < 8) return this.linkShort();
+        const tci = b[o];
+        if ((tci & 0x08) !== 0) {
+          p.kind = PacketKind.OtherLink;
+          return;
         }
-        p.kind = PacketKind.Malformed;
-        p.malformed = Malformed.Link;
-        return;
+        const hl = (tci & 0x20) !== 0 ? 14 : 6; // TCI/AN, SL, PN (+ SCI); the EtherType 88e5 is behind us
+        if (end - o < hl + 2) return this.linkShort();
+        return this.linkIp(this.peekPayload(be16(b, o + hl), o + hl + 2, this.wireEnd()));
       }
       default:
         // 802.3 length field (≤ 1500) with LLC, or an EtherType carrying no IP.
         p.kind = PacketKind.OtherLink;
     }
+  }
+
+  /** The IP header found by peekPayload at the link level (−1: none / cut). */
+  private linkIp(ip: number): void {
+    const p = this.p;
+    if (ip < 0) {
+      if (this.cut) p.truncated = true;
+      p.kind = PacketKind.OtherLink;
+      return;
+    }
+    p.etherType = this.peekEt;
+    if (this.peekEt === ETH_IPV4) this.ipv4(ip, this.wireEnd());
+    else this.ipv6(ip, this.wireEnd());
   }
 
   private ppp(o: number): void {
@@ -269,6 +282,9 @@ export class Decoder {
     } else if (proto === 0x0057) {
       this.p.etherType = ETH_IPV6;
       this.ipv6(o, this.wireEnd());
+    } else if (proto === 0x0281 || proto === 0x0283) {
+      // MPLS unicast / multicast (RFC 3032 §4.3).
+      this.linkIp(this.peekPayload(0x8847, o, this.wireEnd()));
     } else this.p.kind = PacketKind.OtherLink;
   }
 
@@ -549,6 +565,10 @@ export class Decoder {
       case 47:
         if (this.p.isFragment) break;
         return this.gre(o, ipEnd);
+      case 143:
+        // Ethernet in IPv6 (SRv6 L2 services, RFC 8986).
+        if (this.p.isFragment) break;
+        return this.innerIp(this.peekEther(o, ipEnd), ipEnd, TunnelKind.IPinIP, o);
     }
     const p = this.p;
     p.kind = PacketKind.OtherIp;
@@ -814,6 +834,7 @@ export class Decoder {
 
   private tunnelIp(v4: boolean, o: number, ipEnd: number, kind: number): void {
     if (!this.enterTunnel(kind)) return this.otherIp(o, ipEnd);
+    this.p.etherType = v4 ? ETH_IPV4 : ETH_IPV6;
     if (v4) this.ipv4(o, ipEnd);
     else this.ipv6(o, ipEnd);
   }
@@ -840,63 +861,129 @@ export class Decoder {
     if (ipEnd - o < hl) return this.l4Bad();
     if (end - o < hl) return this.l4Short();
     const proto = be16(b, o + 2);
-    if (!this.enterTunnel(TunnelKind.GRE)) return this.otherIp(o, ipEnd);
-    this.greProto(proto, o + hl, ipEnd);
+    let inner = o + hl;
+    if (proto === 0x88be) {
+      // ERSPAN type II (GRE sequence number present): 8-byte header, then Ethernet;
+      // type I (no sequence number): the Ethernet frame directly (as Wireshark tells them apart).
+      inner = this.peekEther(inner + ((f & 0x10) !== 0 ? 8 : 0), ipEnd);
+    } else if (proto === 0x22eb) {
+      // ERSPAN type III: 12 bytes, + 8 when the O bit (platform-specific subheader) is set.
+      inner = end - inner >= 12 ? this.peekEther(inner + 12 + ((b[inner + 11] & 1) !== 0 ? 8 : 0), ipEnd) : -1;
+    } else if (proto === 0x883e) {
+      // WCCP redirect: a 4-byte redirect header unless the IP header follows directly (Wireshark's test).
+      if (end - inner >= 1 && b[inner] >> 4 !== 4) inner += 4;
+      this.peekEt = ETH_IPV4;
+    } else if (proto === 0x8909) {
+      // Cisco MetaData in GRE: EtherType of the payload first, then version, length, options, SGT (8 bytes).
+      inner = end - inner >= 8 && ipEnd - inner >= 8 ? this.peekPayload(be16(b, inner), inner + 8, ipEnd) : -1;
+    } else inner = this.peekPayload(proto, inner, ipEnd);
+    // Only an inner IP packet replaces the outer one (NHRP, keepalives, STP over ERSPAN … stay OtherIp).
+    this.innerIp(inner, ipEnd, TunnelKind.GRE, o);
   }
 
-  /** The payload of GRE (or of a Linux IPGRE cooked capture) by protocol type. */
-  private greProto(proto: number, o: number, ipEnd: number): void {
+  /**
+   * Offset of the IP header carried as EtherType `et` at o (through Ethernet, MPLS and Cisco
+   * metadata), with this.peekEt set to its EtherType; −1 when cut short or not found.
+   */
+  private peekPayload(et: number, o: number, limit: number): number {
     const b = this.b;
     const end = this.capEnd;
-    switch (proto) {
-      case ETH_IPV4:
-        return this.ipv4(o, ipEnd);
-      case ETH_IPV6:
-        return this.ipv6(o, ipEnd);
-      case 0x6558: // transparent Ethernet bridging
-        return this.innerEther(o, ipEnd);
-      case 0x88be: // ERSPAN type II: 8-byte header, then Ethernet
-        return this.innerEther(o + 8, ipEnd);
-      case 0x22eb: {
-        // ERSPAN type III: 12 bytes, + 8 when the O bit (platform-specific subheader) is set.
-        if (end - o < 12) return this.netShort();
-        return this.innerEther(o + 12 + ((b[o + 11] & 1) !== 0 ? 8 : 0), ipEnd);
+    for (let n = 0; n < MAX_TAGS; n++) {
+      switch (et) {
+        case ETH_IPV4:
+        case ETH_IPV6:
+          this.peekEt = et;
+          return o;
+        case 0x6558:
+          o = this.peekEther(o, limit);
+          if (o < 0) return -1;
+          et = this.peekEt;
+          break;
+        case 0x8847:
+        case 0x8848: {
+          o = this.mplsEnd(o, limit);
+          if (o < 0 || end - o < 1) return -1;
+          const v = b[o] >> 4;
+          et = v === 4 ? ETH_IPV4 : v === 6 ? ETH_IPV6 : 0;
+          break;
+        }
+        case 0x8909:
+          // Cisco MetaData: 8 bytes (version, length, option type, SGT), the EtherType last.
+          if (end - o < 8 || limit - o < 8) return -1;
+          et = be16(b, o + 6);
+          o += 8;
+          break;
+        default:
+          this.peekEt = et;
+          return -1;
       }
-      default:
-        this.p.kind = PacketKind.OtherLink;
-        this.p.etherType = proto;
     }
+    return -1;
   }
 
-  /** An Ethernet frame inside a tunnel, ending at `limit` on the wire. */
-  private innerEther(o: number, limit: number): void {
+  /** Offset after an MPLS label stack (RFC 3032) at o, or −1 when cut short or too deep. */
+  private mplsEnd(o: number, limit: number): number {
     const b = this.b;
-    const p = this.p;
+    for (let i = 0; i < MAX_TAGS; i++) {
+      if (this.capEnd - o < 4 || limit - o < 4) return -1;
+      const bos = b[o + 2] & 1;
+      o += 4;
+      if (bos) return o;
+    }
+    return -1;
+  }
+
+  /** Set by peekEther: the EtherType found after the inner Ethernet header and its tags. */
+  private peekEt = 0;
+
+  /** Offset of the network header of an inner Ethernet frame at o (tags skipped), or −1 if cut or bogus. */
+  private peekEther(o: number, limit: number): number {
+    const b = this.b;
     const end = this.capEnd;
-    if (limit - o < 14) return this.netBad();
-    if (end - o < 14) return this.netShort();
+    if (limit - o < 14 || end - o < 14) return -1;
     let et = be16(b, o + 12);
     o += 14;
     for (let i = 0; et === 0x8100 || et === 0x88a8 || et === 0x9100; i++) {
-      if (i >= MAX_TAGS || limit - o < 4) return this.netBad();
-      if (end - o < 4) return this.netShort();
+      if (i >= MAX_TAGS || limit - o < 4 || end - o < 4) return -1;
       et = be16(b, o + 2);
       o += 4;
     }
+    this.peekEt = et;
+    return o;
+  }
+
+  /**
+   * Descend into the IP packet at `inner` (EtherType this.peekEt) of a tunnel whose own header
+   * started at `outerL4`; when there is none (or the depth bound is reached) the outer packet stays
+   * what the Packet describes (OtherIp, or Udp for VXLAN/Geneve).
+   */
+  private innerIp(inner: number, limit: number, kind: number, outerL4: number): void {
+    const et = this.peekEt;
+    const p = this.p;
+    if (inner < 0 || (et !== ETH_IPV4 && et !== ETH_IPV6) || p.tunnelDepth >= MAX_TUNNEL_DEPTH) {
+      if (kind === TunnelKind.GRE || kind === TunnelKind.IPinIP) this.otherIp(outerL4, limit);
+      return;
+    }
+    this.enterTunnel(kind);
     p.etherType = et;
-    if (et === ETH_IPV4) this.ipv4(o, limit);
-    else if (et === ETH_IPV6) this.ipv6(o, limit);
-    else if (et === ETH_ARP) this.arp(o);
-    else p.kind = PacketKind.OtherLink;
+    if (et === ETH_IPV4) this.ipv4(inner, limit);
+    else this.ipv6(inner, limit);
+  }
+
+  /** Linux cooked capture of a GRE device (ARPHRD_IPGRE): the protocol field is GRE's. */
+  private greProto(proto: number, o: number, limit: number): void {
+    this.p.etherType = proto;
+    if (proto === ETH_IPV4) this.ipv4(o, limit);
+    else if (proto === ETH_IPV6) this.ipv6(o, limit);
+    else this.p.kind = PacketKind.OtherLink;
   }
 
   private vxlan(o: number, dataEnd: number): void {
     const b = this.b;
     // 8-byte header; the I flag (0x08) must be set for a valid VNI.
-    if (dataEnd - o < 8 + 14 || this.capEnd - o < 8) return;
+    if (dataEnd - o < 8 || this.capEnd - o < 8) return;
     if ((b[o] & 0x08) === 0) return;
-    if (!this.enterTunnel(TunnelKind.VXLAN)) return;
-    this.innerEther(o + 8, dataEnd);
+    this.innerIp(this.peekEther(o + 8, dataEnd), dataEnd, TunnelKind.VXLAN, 0);
   }
 
   private geneve(o: number, dataEnd: number): void {
@@ -906,9 +993,10 @@ export class Decoder {
     const hl = 8 + ((b[o] & 0x3f) << 2);
     const proto = be16(b, o + 2);
     if (dataEnd - o < hl) return;
-    if (proto !== 0x6558 && proto !== ETH_IPV4 && proto !== ETH_IPV6) return;
-    if (!this.enterTunnel(TunnelKind.Geneve)) return;
-    this.greProto(proto, o + hl, dataEnd);
+    let inner = o + hl;
+    if (proto === 0x6558) inner = this.peekEther(inner, dataEnd);
+    else this.peekEt = proto;
+    this.innerIp(inner, dataEnd, TunnelKind.Geneve, 0);
   }
 
   // ------------------------------------------------------------------ checksums
