@@ -124,10 +124,10 @@ export function zeekRow(r: FlowRecord): string {
   const p = z.origIsClient ? 'server' : 'client';
   const orig = r[o];
   const resp = r[p];
-  // Zeek sets duration, orig_bytes and resp_bytes only when the duration is > 0.
-  const zd = (z as { duration?: number }).duration;
-  const duration = typeof zd === 'number' ? zd : r.duration;
-  const unsetSpan = duration <= 0 || (z.orig_bytes === null && z.resp_bytes === null);
+  // Zeek sets duration, orig_bytes and resp_bytes only when the duration is > 0. The tracker's
+  // ZeekConn gives Zeek's own duration (null = unset); without it, synfin's duration stands in.
+  const duration = z.duration === undefined ? (r.duration > 0 ? r.duration : null) : z.duration;
+  const unsetSpan = duration === null || duration <= 0;
   const payloadBoth = r.bytes.client > 0 && r.bytes.server > 0;
   const cols = [
     zeekTime(r.startSec, r.startNsec),
@@ -138,7 +138,7 @@ export function zeekRow(r: FlowRecord): string {
     String(resp.port),
     r.proto === 'icmp6' ? 'icmp' : r.proto,
     r.service && payloadBoth ? zeekString(r.service) : UNSET,
-    unsetSpan ? UNSET : zeekInterval(duration),
+    unsetSpan ? UNSET : zeekInterval(duration!),
     unsetSpan || z.orig_bytes === null ? UNSET : String(z.orig_bytes),
     unsetSpan || z.resp_bytes === null ? UNSET : String(z.resp_bytes),
     z.conn_state,
@@ -146,10 +146,11 @@ export function zeekRow(r: FlowRecord): string {
     UNSET,
     String(z.missed_bytes),
     z.history ? zeekString(z.history) : UNSET,
-    String(r.packets[o]),
-    String(r.ipBytes[o]),
-    String(r.packets[p]),
-    String(r.ipBytes[p]),
+    // Zeek's ConnSize counters when the tracker gives them (bad-checksum packets excluded), else ours.
+    String(z.orig_pkts ?? r.packets[o]),
+    String(z.orig_ip_bytes ?? r.ipBytes[o]),
+    String(z.resp_pkts ?? r.packets[p]),
+    String(z.resp_ip_bytes ?? r.ipBytes[p]),
     UNSET,
   ];
   return cols.join('\t') + '\n';

@@ -118,6 +118,30 @@ describe('flows: the records of the hand-worked capture', () => {
     expect(f1.slice(16, 20)).toEqual(['6', '352', '4', '372']); // orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes
   });
 
+  it('zeek: conn_state, history, duration and byte counts by Zeek\'s rules (zeek-conn.md)', () => {
+    const z = synfin(['flows', cap, '--format', 'zeek', '--sort', 'id']);
+    const rows = z.stdout.trimEnd().split('\n').filter((l) => !l.startsWith('#')).map((l) => l.split('\t'));
+    // columns: service duration orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history orig_pkts
+    const pick = (v: string[]) => [v[7], v[8], v[9], v[10], v[11], v[15], v[16]].join(' ');
+    expect(rows.map(pick)).toEqual([
+      // flow 1: both FINs → SF; letters in order of first appearance; last-seen stops at the second
+      // FIN (T0+0.007), so the final ACK is not in the duration; sizes = sequence spans 100 / 200.
+      'http 0.007000 100 200 SF ShADadFf 6',
+      // flows 2, 3: originator CLOSED, responder ESTABLISHED → S2; sizes: span minus SYN and FIN octets = 0.
+      '- 1.001000 0 0 S2 ShAFa 3',
+      '- 1.001000 0 0 S2 ShAFa 3',
+      // flow 4: SYN_SENT / INACTIVE → S0; the retransmitted SYN has the same sequence: one S.
+      '- 1.000000 0 0 S0 S 2',
+      // flow 5: responder RESET, originator SYN_SENT → REJ.
+      '- 0.001000 0 0 REJ Sr 1',
+      // flow 6: UDP, both sides → SF, Dd; bytes are the UDP payloads.
+      'dns 0.002000 40 80 SF Dd 1',
+      'http 0.007000 100 200 SF ShADadFf 6',
+      // flow 8: UDP, one packet: duration 0 → duration and bytes unset.
+      '- - - - S0 D 1',
+    ]);
+  });
+
   it('table: a header and one row per connection', () => {
     const t = synfin(['flows', cap, '--format', 'table']);
     expect(t.code).toBe(0);

@@ -60,6 +60,17 @@ describe('conn.log rows', () => {
     expect(f.slice(16, 20)).toEqual(['1', '60', '0', '0']);
   });
 
+  it('Zeek\'s own duration and ConnSize counters when the tracker gives them', () => {
+    // Zeek stops last-seen once both sides closed: 7 ms instead of synfin's 8 ms (the final ACK).
+    const r = rec({ zeek: { conn_state: 'SF', history: 'ShADadFf', missed_bytes: 0, origIsClient: true, orig_bytes: 100, resp_bytes: 2000, duration: 0.007, orig_pkts: 5, orig_ip_bytes: 380, resp_pkts: 4, resp_ip_bytes: 2212 } });
+    const f = fields(zeekRow(r));
+    expect(f[8]).toBe('0.007000');
+    expect(f.slice(16, 20)).toEqual(['5', '380', '4', '2212']);
+    // duration null = unset in Zeek: the two byte counts go with it.
+    const u = fields(zeekRow(rec({ zeek: { ...r.zeek, duration: null } })));
+    expect(u.slice(8, 11)).toEqual(['-', '-', '-']);
+  });
+
   it('ICMPv6 is logged with proto icmp (Zeek\'s transport_proto has no icmp6)', () => {
     const f = fields(zeekRow(rec({ proto: 'icmp6', client: { ip: 'fe80::1', port: 0 }, server: { ip: 'fe80::2', port: 0 } })));
     expect(f[6]).toBe('icmp');
