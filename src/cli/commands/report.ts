@@ -3,7 +3,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { DEFAULT_BUDGET, EventCollector, reportHtml } from '../../report/html/index.js';
+import { builderHtml, DEFAULT_BUDGET, EventCollector, ReportBuilder } from '../../report/html/index.js';
 import { UsageError } from '../errors.js';
 import { inputOptions, type InputArgs } from '../options.js';
 import { finishDiagnostics, runAnalysis } from '../run.js';
@@ -48,8 +48,10 @@ export const reportCommand: CommandModule<object, Args> = {
     if (!(a['detail-packets'] >= 0) || !(a['detail-budget'] >= 0)) throw new UsageError('--detail-packets and --detail-budget must be ≥ 0');
     if (a['stuck-after'] < 0) throw new UsageError('--stuck-after must be ≥ 0');
     const events = new EventCollector({ perConnection: a['detail-packets'], maxEvents: a['detail-budget'] });
-    const res = await runAnalysis(a, { trace: events.trace, onPacket: events.onPacket });
-    const { html, data } = reportHtml(res, events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
+    // Records stream into the builder (one row each): no FlowRecord is kept.
+    const builder = new ReportBuilder(events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
+    const res = await runAnalysis(a, { trace: events.trace, onPacket: events.onPacket, onRecord: builder.add });
+    const { html, data } = builderHtml(builder, res);
     writeFileSync(a.output, html);
     const s = data.summary;
     process.stderr.write(

@@ -107,12 +107,11 @@ export interface FlowColumns {
   lost: number[];
   /** FlowFlag bits. */
   fl: number[];
-  /** Embedded packet events: offset and count in the event columns. */
-  eo: number[];
+  /** Embedded packet events of each row; a row's events follow the previous rows' (offset = sum of en before it). */
   en: number[];
 }
 
-/** Columns of the embedded packet events, grouped by connection (FlowColumns.eo/en point here). */
+/** Columns of the embedded packet events, grouped by connection in row order (FlowColumns.en counts them). */
 export interface EventColumns {
   frame: number[];
   /** Seconds since the connection's first packet. */
@@ -206,9 +205,8 @@ export interface StuckPanel {
 }
 
 /** `synfin stuck`'s grouping (src/report/stuck.ts), as its text output shows it. */
-export function stuckPanel(records: readonly FlowRecord[], stuckAfter: number, timeWait: number): StuckPanel {
-  const c = new StuckCollector(stuckAfter, timeWait);
-  for (const r of records) c.add(r);
+export function stuckPanel(c: StuckCollector): StuckPanel {
+  const timeWait = c.timeWait;
   const all = c.groups();
   const groups = aggregateClientGroups(all.filter((g) => g.state !== 'TIME_WAIT'), timeWait).map((g) => ({
     endpoint: g.endpoint,
@@ -326,92 +324,72 @@ function stateIndex(s: TcpState | null | undefined): number {
   return i < 0 ? 0 : i;
 }
 
-/** Turn records, capture info and collected events into the embedded report data. */
-export function buildReportData(input: ReportInput, events: EventCollector, opts: BuildOptions = {}): ReportData {
-  // Rows in id order (records may arrive in the order their connections ended).
-  let records = input.records;
-  for (let i = 1; i < records.length; i++) {
-    if (records[i].id < records[i - 1].id) {
-      records = [...records].sort((a, b) => a.id - b.id);
-      break;
-    }
-  }
-  const strings: string[] = [];
-  const pool = new Map<string, number>();
-  const str = (s: string): number => {
-    let i = pool.get(s);
-    if (i === undefined) {
-      i = strings.length;
-      strings.push(s);
-      pool.set(s, i);
-    }
-    return i;
-  };
-
-  const firstSec = input.firstSec ?? records[0]?.startSec ?? 0;
-  const firstNsec = input.firstNsec ?? records[0]?.startNsec ?? 0;
-
-  // Group the events by flow (counting sort on flow id keeps capture order within a flow).
-  const idIndex = new Map<number, number>();
-  records.forEach((r, i) => idIndex.set(r.id, i));
-  const n = records.length;
-  const counts = new Array<number>(n).fill(0);
-  for (const f of events.flow) {
-    const i = idIndex.get(f);
-    if (i !== undefined) counts[i]++;
-  }
-  const offsets = new Array<number>(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    offsets[i] = total;
-    total += counts[i];
-  }
-  const src = events.cols;
-  const ev: EventColumns = {
-    frame: new Array(total), rel: new Array(total), from: new Array(total), flags: new Array(total),
-    seq: new Array(total), ack: new Array(total), len: new Array(total), win: new Array(total),
-    notes: new Array(total), infl: new Array(total), cst: new Array(total), sst: new Array(total),
-  };
-  const fill = offsets.slice();
-  const keys = Object.keys(ev) as (keyof EventColumns)[];
-  for (let k = 0; k < events.flow.length; k++) {
-    const i = idIndex.get(events.flow[k]);
-    if (i === undefined) continue;
-    const at = fill[i]++;
-    for (const key of keys) ev[key][at] = src[key][k];
-  }
-
-  const cols: FlowColumns = {
+/**
+ * Builds the report data from records given one at a time (analyze's onRecord), so no FlowRecord is
+ * kept: each becomes one row of the columns, and feeds the summary and the stuck grouping.
+ */
+export class ReportBuilder {
+  private readonly strings: string[] = [];
+  private readonly pool = new Map<string, number>();
+  private readonly cols: FlowColumns = {
     id: [], proto: [], cip: [], cport: [], sip: [], sport: [], cst: [], sst: [], cage: [], sage: [], td: [], zs: [],
     zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
-    lost: [], fl: [], eo: [], en: [],
+    lost: [], fl: [], en: [],
   };
-  const teardown: Record<string, number> = {};
-  const endClient: Record<string, number> = {};
-  const endServer: Record<string, number> = {};
-  let complete = 0;
-  let incomplete = 0;
-  let tcp = 0;
-  let udp = 0;
-  let icmp = 0;
-  let cutConnections = 0;
-  for (let i = 0; i < n; i++) {
-    const r = records[i];
+  /** Raw start times, made relative to the capture's first packet in finish(). */
+  private readonly startSec: number[] = [];
+  private readonly startNsec: number[] = [];
+  private readonly teardown: Record<string, number> = {};
+  private readonly endClient: Record<string, number> = {};
+  private readonly endServer: Record<string, number> = {};
+  private complete = 0;
+  private incomplete = 0;
+  private tcp = 0;
+  private udp = 0;
+  private icmp = 0;
+  private readonly stuck: StuckCollector;
+  private readonly summary: SummaryBuilder;
+  private readonly stuckAfter: number;
+  private readonly timeWait: number;
+
+  constructor(
+    readonly events: EventCollector,
+    readonly opts: BuildOptions = {},
+  ) {
+    this.stuckAfter = opts.stuckAfter ?? 10;
+    this.timeWait = opts.timeWait ?? 60;
+    this.stuck = new StuckCollector(this.stuckAfter, this.timeWait);
+    this.summary = new SummaryBuilder(this.stuckAfter, this.timeWait);
+  }
+
+  private str(s: string): number {
+    let i = this.pool.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.pool.set(s, i);
+    }
+    return i;
+  }
+
+  readonly add = (r: FlowRecord): void => {
+    const cols = this.cols;
     cols.id.push(r.id);
     cols.proto.push(Math.max(0, PROTOS.indexOf(r.proto)));
-    cols.cip.push(str(r.client.ip));
+    cols.cip.push(this.str(r.client.ip));
     cols.cport.push(r.client.port);
-    cols.sip.push(str(r.server.ip));
+    cols.sip.push(this.str(r.server.ip));
     cols.sport.push(r.server.port);
     cols.cst.push(stateIndex(r.state?.client));
     cols.sst.push(stateIndex(r.state?.server));
     cols.cage.push(r.stateSeconds?.client == null ? -1 : round6(r.stateSeconds.client));
     cols.sage.push(r.stateSeconds?.server == null ? -1 : round6(r.stateSeconds.server));
     cols.td.push(Math.max(0, TEARDOWNS.indexOf(r.teardown)));
-    cols.zs.push(str(r.zeek?.conn_state ?? ''));
-    cols.zh.push(str(r.zeek?.history ?? ''));
-    cols.svc.push(r.service ? str(r.service) : -1);
-    cols.start.push(round6(r.startSec - firstSec + (r.startNsec - firstNsec) / 1e9));
+    cols.zs.push(this.str(r.zeek?.conn_state ?? ''));
+    cols.zh.push(this.str(r.zeek?.history ?? ''));
+    cols.svc.push(r.service ? this.str(r.service) : -1);
+    this.startSec.push(r.startSec);
+    this.startNsec.push(r.startNsec);
     cols.dur.push(round6(r.duration));
     cols.pc.push(r.packets.client);
     cols.ps.push(r.packets.server);
@@ -424,8 +402,6 @@ export function buildReportData(input: ReportInput, events: EventCollector, opts
     cols.dup.push(a ? a.client.dupAcks + a.server.dupAcks : 0);
     cols.zw.push(a ? round6(a.client.zeroWindowSeconds + a.server.zeroWindowSeconds) : 0);
     cols.lost.push(a ? a.client.lostSegments + a.server.lostSegments : 0);
-    const hasCut = events.cut.has(r.id) || (counts[i] === 0 && r.packets.client + r.packets.server > 0);
-    if (hasCut) cutConnections++;
     cols.fl.push(
       (r.directionInferred ? FlowFlag.DIRECTION_INFERRED : 0) |
         (r.stateInferred ? FlowFlag.STATE_INFERRED : 0) |
@@ -433,86 +409,151 @@ export function buildReportData(input: ReportInput, events: EventCollector, opts
         (r.icmpRejected ? FlowFlag.ICMP_REJECTED : 0) |
         (r.rstOutOfWindow > 0 ? FlowFlag.RST_OUT_OF_WINDOW : 0) |
         (r.halfClose ? FlowFlag.HALF_CLOSE : 0) |
-        (r.handshake?.complete ? FlowFlag.HANDSHAKE_COMPLETE : 0) |
-        (hasCut ? FlowFlag.CUT : 0),
+        (r.handshake?.complete ? FlowFlag.HANDSHAKE_COMPLETE : 0),
     );
-    cols.eo.push(offsets[i]);
-    cols.en.push(counts[i]);
+    // Packets seen, for the cut flag (replaced by the embedded count in finish()).
+    cols.en.push(r.packets.client + r.packets.server);
 
     if (r.proto === 'tcp') {
       // Teardown kinds are TCP's (as `synfin summary` counts them).
-      teardown[r.teardown] = (teardown[r.teardown] ?? 0) + 1;
-      tcp++;
+      this.teardown[r.teardown] = (this.teardown[r.teardown] ?? 0) + 1;
+      this.tcp++;
       const cs = r.state?.client ?? 'unknown';
       const ss = r.state?.server ?? 'unknown';
-      endClient[cs] = (endClient[cs] ?? 0) + 1;
-      endServer[ss] = (endServer[ss] ?? 0) + 1;
-      if (r.handshake?.complete) complete++;
-      else incomplete++;
-    } else if (r.proto === 'udp') udp++;
-    else icmp++;
-  }
-
-  const packets = input.captures.reduce((s, c) => s + c.packets, 0);
-  const haveTimes = input.firstSec !== null && input.lastSec !== null;
-  const summary: ReportSummary = {
-    captures: input.captures.map((c) => {
-      const dropped = c.interfaces.reduce<number | null>((s, f) => (f.dropped == null ? s : (s ?? 0) + f.dropped), null);
-      return {
-        file: c.file,
-        format: c.format,
-        gzip: c.gzip,
-        version: c.version,
-        packets: c.packets,
-        linkTypes: [...new Set(c.interfaces.map((f) => f.linkType))],
-        interfaces: c.interfaces.length,
-        dropped,
-        warnings: c.warnings.length,
-        error: c.error ? c.error.message : null,
-      };
-    }),
-    packets,
-    first: haveTimes ? isoTime(input.firstSec!, input.firstNsec ?? 0) : null,
-    last: haveTimes ? isoTime(input.lastSec!, input.lastNsec ?? 0) : null,
-    firstEpoch: haveTimes ? input.firstSec! + (input.firstNsec ?? 0) / 1e9 : null,
-    span: haveTimes ? round6(input.lastSec! - input.firstSec! + ((input.lastNsec ?? 0) - (input.firstNsec ?? 0)) / 1e9) : 0,
-    layers: input.layers,
-    connections: { total: n, tcp, udp, icmp },
-    handshakes: { complete, incomplete },
-    teardown,
-    endStates: { client: endClient, server: endServer },
-    evicted: input.evicted,
-    interrupted: input.interrupted,
-    error: input.error ? input.error.message : null,
+      this.endClient[cs] = (this.endClient[cs] ?? 0) + 1;
+      this.endServer[ss] = (this.endServer[ss] ?? 0) + 1;
+      if (r.handshake?.complete) this.complete++;
+      else this.incomplete++;
+    } else if (r.proto === 'udp') this.udp++;
+    else this.icmp++;
+    this.stuck.add(r);
+    this.summary.add(r);
   };
 
-  const stuckAfter = opts.stuckAfter ?? 10;
-  let cliSummary: SummaryData | null = null;
-  if (input.layers) {
-    const sb = new SummaryBuilder(stuckAfter, opts.timeWait ?? 60);
-    for (const r of records) sb.add(r);
-    cliSummary = sb.data({ ...input, layers: input.layers }, 10);
-    cliSummary.stuck = []; // the stuck panel has them all
+  /** The data, once the analysis is over (`input.records` are ignored: they came through add()). */
+  finish(input: Omit<ReportInput, 'records'>): ReportData {
+    const events = this.events;
+    const opts = this.opts;
+    const n = this.cols.id.length;
+    // Rows in id order (records arrive in the order their connections' fates became final).
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (this.cols.id.some((v, i) => i > 0 && v < this.cols.id[i - 1])) order.sort((x, y) => this.cols.id[x] - this.cols.id[y]);
+    const cols = {} as FlowColumns;
+    for (const k of Object.keys(this.cols) as (keyof FlowColumns)[]) cols[k] = order.map((i) => this.cols[k][i]);
+    const startSec = order.map((i) => this.startSec[i]);
+    const startNsec = order.map((i) => this.startNsec[i]);
+
+    let firstSec = input.firstSec;
+    let firstNsec = input.firstNsec ?? 0;
+    if (firstSec === null) {
+      for (let i = 0; i < n; i++) {
+        if (firstSec === null || startSec[i] < firstSec || (startSec[i] === firstSec && startNsec[i] < firstNsec)) {
+          firstSec = startSec[i];
+          firstNsec = startNsec[i];
+        }
+      }
+    }
+    cols.start = startSec.map((sec, i) => round6(sec - (firstSec ?? 0) + (startNsec[i] - firstNsec) / 1e9));
+
+    // Group the events by flow (counting sort on the row keeps capture order within a flow).
+    const row = new Map<number, number>();
+    cols.id.forEach((id, i) => row.set(id, i));
+    const counts = new Array<number>(n).fill(0);
+    for (const f of events.flow) {
+      const i = row.get(f);
+      if (i !== undefined) counts[i]++;
+    }
+    const offsets = new Array<number>(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = total;
+      total += counts[i];
+    }
+    const src = events.cols;
+    const keys = Object.keys(src) as (keyof EventColumns)[];
+    const ev = {} as EventColumns;
+    for (const k of keys) ev[k] = new Array<number>(total);
+    for (let k = 0; k < events.flow.length; k++) {
+      const i = row.get(events.flow[k]);
+      if (i === undefined) continue;
+      const at = offsets[i]++;
+      for (const key of keys) ev[key][at] = src[key][k];
+    }
+    let cutConnections = 0;
+    for (let i = 0; i < n; i++) {
+      const seen = cols.en[i];
+      const cut = events.cut.has(cols.id[i]) || (counts[i] === 0 && seen > 0);
+      if (cut) {
+        cols.fl[i] |= FlowFlag.CUT;
+        cutConnections++;
+      }
+      cols.en[i] = counts[i];
+    }
+
+    const haveTimes = input.firstSec !== null && input.lastSec !== null;
+    const summary: ReportSummary = {
+      captures: input.captures.map((c) => {
+        const dropped = c.interfaces.reduce<number | null>((s, f) => (f.dropped == null ? s : (s ?? 0) + f.dropped), null);
+        return {
+          file: c.file,
+          format: c.format,
+          gzip: c.gzip,
+          version: c.version,
+          packets: c.packets,
+          linkTypes: [...new Set(c.interfaces.map((f) => f.linkType))],
+          interfaces: c.interfaces.length,
+          dropped,
+          warnings: c.warnings.length,
+          error: c.error ? c.error.message : null,
+        };
+      }),
+      packets: input.captures.reduce((s, c) => s + c.packets, 0),
+      first: haveTimes ? isoTime(input.firstSec!, input.firstNsec ?? 0) : null,
+      last: haveTimes ? isoTime(input.lastSec!, input.lastNsec ?? 0) : null,
+      firstEpoch: haveTimes ? input.firstSec! + (input.firstNsec ?? 0) / 1e9 : null,
+      span: haveTimes ? round6(input.lastSec! - input.firstSec! + ((input.lastNsec ?? 0) - (input.firstNsec ?? 0)) / 1e9) : 0,
+      layers: input.layers,
+      connections: { total: n, tcp: this.tcp, udp: this.udp, icmp: this.icmp },
+      handshakes: { complete: this.complete, incomplete: this.incomplete },
+      teardown: this.teardown,
+      endStates: { client: this.endClient, server: this.endServer },
+      evicted: input.evicted,
+      interrupted: input.interrupted,
+      error: input.error ? input.error.message : null,
+    };
+
+    let cliSummary: SummaryData | null = null;
+    if (input.layers) {
+      cliSummary = this.summary.data({ ...input, layers: input.layers }, 10);
+      cliSummary.stuck = []; // the stuck panel has them all
+    }
+    const title = opts.title ?? (input.captures.length ? input.captures.map((c) => baseName(c.file)).join(', ') : 'capture');
+    return {
+      version: 1,
+      tool: opts.tool ?? 'synfin',
+      generated: (opts.generated ?? new Date()).toISOString(),
+      title,
+      budget: { ...events.budget, embedded: total, cutConnections },
+      protos: PROTOS,
+      states: STATES,
+      teardowns: TEARDOWNS,
+      noteNames: NOTE_NAMES,
+      strings: this.strings,
+      summary,
+      cliSummary,
+      stuck: stuckPanel(this.stuck),
+      stuckAfter: this.stuckAfter,
+      flows: cols,
+      events: ev,
+    };
   }
-  const title = opts.title ?? (input.captures.length ? input.captures.map((c) => baseName(c.file)).join(', ') : 'capture');
-  return {
-    version: 1,
-    tool: opts.tool ?? 'synfin',
-    generated: (opts.generated ?? new Date()).toISOString(),
-    title,
-    budget: { ...events.budget, embedded: total, cutConnections },
-    protos: PROTOS,
-    states: STATES,
-    teardowns: TEARDOWNS,
-    noteNames: NOTE_NAMES,
-    strings,
-    summary,
-    cliSummary,
-    stuck: stuckPanel(records, stuckAfter, opts.timeWait ?? 60),
-    stuckAfter,
-    flows: cols,
-    events: ev,
-  };
+}
+
+/** Turn records, capture info and collected events into the embedded report data. */
+export function buildReportData(input: ReportInput, events: EventCollector, opts: BuildOptions = {}): ReportData {
+  const b = new ReportBuilder(events, opts);
+  for (const r of input.records) b.add(r);
+  return b.finish(input);
 }
 
 function baseName(p: string): string {

@@ -6,10 +6,10 @@
  * The page (assets/client.js) draws everything from the embedded data; see docs/report.md.
  */
 import { analyze, type AnalyzeOptions } from '../../pipeline.js';
-import { buildReportData, EventCollector, type BuildOptions, type ReportBudget, type ReportData, type ReportInput } from './data.js';
+import { buildReportData, EventCollector, ReportBuilder, type BuildOptions, type ReportBudget, type ReportData, type ReportInput } from './data.js';
 import { renderHtml } from './render.js';
 
-export { buildReportData, EventCollector, DEFAULT_BUDGET, FlowFlag, STATES, TEARDOWNS, PROTOS } from './data.js';
+export { buildReportData, EventCollector, ReportBuilder, DEFAULT_BUDGET, FlowFlag, STATES, TEARDOWNS, PROTOS } from './data.js';
 export type { ReportBudget, ReportData, ReportInput, BuildOptions } from './data.js';
 export { renderHtml, escapeHtml, jsonForScript, loadAssets } from './render.js';
 
@@ -19,9 +19,15 @@ export interface GenerateOptions extends BuildOptions {
   analyze?: Omit<AnalyzeOptions, 'trace' | 'onPacket' | 'onRecord' | 'transitions'>;
 }
 
-/** The page for an analysis already made (the collector must have been given to analyze()). */
+/** The page for an analysis already made with its records in memory (the collector must have been given to analyze()). */
 export function reportHtml(input: ReportInput, events: EventCollector, opts: BuildOptions = {}): { html: string; data: ReportData } {
   const data = buildReportData(input, events, opts);
+  return { html: renderHtml(data), data };
+}
+
+/** The page from a ReportBuilder that analyze() streamed its records into (onRecord: builder.add). */
+export function builderHtml(builder: ReportBuilder, input: Omit<ReportInput, 'records'>): { html: string; data: ReportData } {
+  const data = builder.finish(input);
   return { html: renderHtml(data), data };
 }
 
@@ -31,11 +37,14 @@ export async function generateReport(
   opts: GenerateOptions = {},
 ): Promise<{ html: string; data: ReportData }> {
   const events = new EventCollector(opts.budget);
+  const builder = new ReportBuilder(events, { timeWait: opts.analyze?.timeWait, ...opts });
   const result = await analyze(inputs, {
     ...opts.analyze,
     trace: events.trace,
     onPacket: events.onPacket,
+    onRecord: builder.add,
   });
-  return reportHtml(result, events, opts);
+  const data = builder.finish(result);
+  return { html: renderHtml(data), data };
 }
 export { stuckPanel } from './data.js';

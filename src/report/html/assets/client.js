@@ -10,6 +10,9 @@
   var E = D.events;
   var S = D.strings;
   var N = F.id.length;
+  // Each row's packet events follow the previous rows' events: offsets are the running sum of counts.
+  F.eo = new Array(N);
+  for (var o = 0, acc = 0; o < N; o++) { F.eo[o] = acc; acc += F.en[o]; }
   var STATES = D.states;
   var TEARDOWNS = D.teardowns;
   var PROTOS = D.protos;
