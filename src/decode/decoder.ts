@@ -615,7 +615,8 @@ export class Decoder {
     p.window = be16(b, o + 14);
     p.urgent = be16(b, o + 18);
     p.tcpHeaderLen = hl;
-    p.payloadOffset = o + hl;
+    // Options cut by the snaplen: the payload starts past the captured bytes; point at their end.
+    p.payloadOffset = o + hl <= end ? o + hl : end;
     p.payloadLen = segLen - hl;
     p.payloadCaptured = clampLen(end, ipEnd, o + hl);
     p.kind = PacketKind.Tcp;

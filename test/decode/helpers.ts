@@ -19,10 +19,10 @@ export function recordOf(frame: Uint8Array, linkType = 1, origLen = frame.length
 }
 
 /** Decode one frame with a fresh (or given) decoder. */
-export function decodeFrame(frame: Uint8Array, linkType = 1, opts: { origLen?: number; decoder?: Decoder; verify?: boolean } = {}): Packet {
+export function decodeFrame(frame: Uint8Array, linkType = 1, opts: { origLen?: number; decoder?: Decoder; verify?: boolean; pad?: number } = {}): Packet {
   const p = new Packet();
   const d = opts.decoder ?? new Decoder({ verifyChecksums: opts.verify ?? false });
-  d.decode(recordOf(frame, linkType, opts.origLen ?? frame.length), p);
+  d.decode(recordOf(frame, linkType, opts.origLen ?? frame.length, opts.pad ?? 7), p);
   return p;
 }
 
