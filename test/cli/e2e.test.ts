@@ -219,6 +219,55 @@ describe('stuck', () => {
   });
 });
 
+describe('stuck on captures the Linux kernel made (fixtures/kernel, truth = ss snapshot)', () => {
+  const STUCK = new Set(['CLOSE_WAIT', 'FIN_WAIT_1', 'FIN_WAIT_2', 'LAST_ACK', 'CLOSING', 'SYN_SENT', 'SYN_RECEIVED', 'TIME_WAIT']);
+  it.each(['scenarios.pcap', 'scenarios.pcapng'])('%s: the groups are the sockets ss listed in those states', (file) => {
+    const truth = JSON.parse(readFileSync(`${ROOT}/fixtures/kernel/truth.json`, 'utf8'));
+    // Expected groups from the kernel: holder endpoint (client ip:ephemeral port, or server ip:service port), state, count.
+    const want = new Map<string, number>();
+    for (const sc of truth.scenarios) {
+      const fam = sc.family === 4 ? 'v4' : 'v6';
+      for (const c of sc.connections) {
+        for (const side of ['client', 'server'] as const) {
+          const st = c[side]?.state;
+          if (!STUCK.has(st)) continue;
+          const ip = truth.addresses[side][fam];
+          const port = side === 'client' ? c.clientPort : sc.port;
+          const k = `${ip} ${port} ${st}`;
+          want.set(k, (want.get(k) ?? 0) + 1);
+        }
+      }
+    }
+    expect(want.size).toBeGreaterThan(5);
+    const r = synfin(['stuck', `fixtures/kernel/${file}`, '--stuck-after', '0', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const got = new Map<string, number>((JSON.parse(r.stdout) as Rec[]).map((g) => [`${g.endpoint.ip} ${g.endpoint.port} ${g.state}`, g.count]));
+    expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+  });
+});
+
+describe('the demo capture (fixtures/demo.pcapng)', () => {
+  it('every format parses', () => {
+    const demo = 'fixtures/demo.pcapng';
+    const nd = synfin(['flows', demo, '--format', 'ndjson']);
+    expect(nd.code).toBe(0);
+    const recs = nd.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(recs.length).toBeGreaterThan(0);
+    expect(JSON.parse(synfin(['flows', demo, '--format', 'json']).stdout)).toHaveLength(recs.length);
+    expect(parse(synfin(['flows', demo, '--format', 'csv']).stdout, { columns: true })).toHaveLength(recs.length);
+    const z = synfin(['flows', demo, '--format', 'zeek']).stdout.trimEnd().split('\n');
+    expect(z.filter((l) => !l.startsWith('#'))).toHaveLength(recs.length);
+    expect(z.filter((l) => !l.startsWith('#')).every((l) => l.split('\t').length === 21)).toBe(true);
+    expect(JSON.parse(synfin(['stuck', demo, '--format', 'json', '--stuck-after', '0']).stdout).length).toBeGreaterThan(0);
+    // capinfos fixtures/demo.pcapng reports 100 packets
+    expect(JSON.parse(synfin(['summary', demo, '--format', 'json']).stdout).packets).toBe(100);
+    const v6 = recs.find((x) => x.client.ip.includes(':'));
+    const t = synfin(['trace', demo, '--flow', `[${v6.client.ip}]:${v6.client.port}-[${v6.server.ip}]:${v6.server.port}`]);
+    expect(t.code).toBe(0);
+    expect(t.stdout.split('\n')[0]).toContain(`client [${v6.client.ip}]:${v6.client.port}`);
+  });
+});
+
 describe('trace', () => {
   // Hand-derived from the packet list and issue 3's rules: after each packet, (from, seq, ack,
   // client state, server state).
