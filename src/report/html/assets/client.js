@@ -423,22 +423,36 @@
     }
     var t = h('table', { class: 'plain', id: 'stuck-table' });
     t.appendChild(h('tr', null, h('th', { text: 'Held by' }), h('th', { text: 'State' }), h('th', { class: 'n', text: 'Count' }), h('th', { class: 'n', text: 'Oldest' }), h('th', { text: 'What it means' })));
+    var rows = [];
     P.groups.forEach(function (g) {
       var who = g.localPorts && g.localPorts > 1 ? g.endpoint.ip + ' (' + g.localPorts + ' ports)' : ep(g.endpoint.ip, g.endpoint.port);
-      var label = who + ' ' + g.state;
-      t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(label, g.ids); } },
-        h('td', { class: 'mono', text: who }), h('td', null, badge(g.state, 's-' + g.state)),
-        h('td', { class: 'n', text: fmtInt(g.count) }), h('td', { class: 'n', text: fmtDur(g.oldestSeconds) }),
-        h('td', { text: g.line })));
+      rows.push({ who: who, state: g.state, count: g.count, oldest: g.oldestSeconds, ids: g.ids, line: g.line });
     });
     P.timeWait.forEach(function (tw) {
-      var label = tw.ip + ' TIME_WAIT';
-      t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(label, tw.ids); } },
-        h('td', { class: 'mono', text: tw.ip }), h('td', null, badge('TIME_WAIT', 's-TIME_WAIT')),
-        h('td', { class: 'n', text: fmtInt(tw.count) }), h('td', { class: 'n', text: fmtDur(tw.oldestSeconds) }),
-        h('td', { text: tw.line })));
+      rows.push({ who: tw.ip, state: 'TIME_WAIT', count: tw.count, oldest: tw.oldestSeconds, ids: tw.ids, line: tw.line });
     });
-    sec.appendChild(t);
+    var SHOW = 12;
+    function addRows(from, to) {
+      for (var k = from; k < to; k++) {
+        (function (r) {
+          t.appendChild(h('tr', { class: 'click', title: 'Show these connections in the table', onclick: function () { setGroupFilter(r.who + ' ' + r.state, r.ids); } },
+            h('td', { class: 'mono', text: r.who }), h('td', null, badge(r.state, 's-' + r.state)),
+            h('td', { class: 'n', text: fmtInt(r.count) }), h('td', { class: 'n', text: fmtDur(r.oldest) }),
+            h('td', { text: r.line })));
+        })(rows[k]);
+      }
+    }
+    addRows(0, Math.min(SHOW, rows.length));
+    var box = h('div', { class: 'scrollbox' }, t);
+    sec.appendChild(box);
+    if (rows.length > SHOW) {
+      var more = h('button', { class: 'btn', id: 'stuck-more', text: 'Show all ' + fmtInt(rows.length) + ' groups', onclick: function () {
+        addRows(SHOW, rows.length);
+        more.remove();
+        box.classList.add('open');
+      } });
+      sec.appendChild(h('div', { style: 'margin-top:8px' }, more));
+    }
     if (P.timeWait.length) sec.appendChild(h('p', { class: 'note', text: 'TIME_WAIT: ' + P.timeWaitMeaning + '.' }));
     if (P.portReuse.length) {
       var ids = P.portReuse.map(function (u) { return u.id; });
