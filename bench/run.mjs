@@ -24,7 +24,7 @@
  */
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,6 +107,7 @@ const TOOLS = [
 function runOnce(tool) {
   return new Promise((done) => {
     const [cmd, ...args] = HAVE_TIME ? ['/usr/bin/time', '-v', ...tool.cmd] : tool.cmd;
+    const loadBefore = loadavg()[0];
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
@@ -120,6 +121,10 @@ function runOnce(tool) {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(err);
       const rssMB = m ? Number(m[1]) / 1024 : null;
+      const ut = /User time \(seconds\): ([\d.]+)/.exec(err);
+      const st0 = /System time \(seconds\): ([\d.]+)/.exec(err);
+      const cpu = ut && st0 ? Number(ut[1]) + Number(st0[1]) : null;
+      const load = loadavg()[0];
       const st = /Exit status: (\d+)/.exec(err);
       const status = st ? Number(st[1]) : code;
       const lines = err.split('\n').filter((l) => l && !/^\t|Command (being timed|exited)/.test(l));
@@ -134,9 +139,14 @@ function runOnce(tool) {
         }
       }
       const problem = sig ? `killed (${sig}${sig === 'SIGKILL' ? ', timeout' : ''})` : status !== 0 ? `exit ${status}: ${lines.slice(-3).join(' | ')}` : null;
-      done({ wall, rssMB, status, info, problem });
+      done({ wall, cpu, rssMB, status, info, problem, load1: +loadBefore.toFixed(2), load1After: +load.toFixed(2) });
     });
   });
+}
+
+function loadRange(results) {
+  const l = Object.values(results).flatMap((r) => r.runs.map((x) => x.load1));
+  return l.length ? `${Math.min(...l).toFixed(2)} – ${Math.max(...l).toFixed(2)}` : 'n/a';
 }
 
 const median = (xs) => {
@@ -201,7 +211,7 @@ async function main() {
       const r = await runOnce(t);
       runs[t.name].push(r);
       process.stderr.write(
-        `run ${i + 1}/${RUNS} ${t.name.padEnd(12)} ${r.wall.toFixed(2)} s  ${r.rssMB === null ? '?' : r.rssMB.toFixed(0)} MB${r.problem ? '  ' + r.problem : ''}\n`,
+        `run ${i + 1}/${RUNS} ${t.name.padEnd(12)} ${r.wall.toFixed(2)} s wall  ${r.cpu === null ? '?' : r.cpu.toFixed(2)} s cpu  load ${r.load1}  ${r.rssMB === null ? '?' : r.rssMB.toFixed(0)} MB${r.problem ? '  ' + r.problem : ''}\n`,
       );
     }
   }
@@ -210,11 +220,13 @@ async function main() {
     const ok = runs[t.name].filter((r) => !r.problem);
     const wall = median(ok.map((r) => r.wall));
     const rss = median(ok.filter((r) => r.rssMB !== null).map((r) => r.rssMB));
+    const cpu = median(ok.filter((r) => r.cpu !== null).map((r) => r.cpu));
     results[t.name] = {
       command: t.cmd.map((c) => (c === FILE ? 'FILE' : c === node ? 'node' : c.startsWith(root) ? relative(root, c) : c)).join(' '),
       what: t.what,
-      runs: runs[t.name].map((r) => ({ wall: +r.wall.toFixed(3), rssMB: r.rssMB === null ? null : +r.rssMB.toFixed(1), problem: r.problem, info: r.info })),
+      runs: runs[t.name].map((r) => ({ wall: +r.wall.toFixed(3), cpu: r.cpu, load1: r.load1, load1After: r.load1After, rssMB: r.rssMB === null ? null : +r.rssMB.toFixed(1), problem: r.problem, info: r.info })),
       wallMedian: wall === null ? null : +wall.toFixed(3),
+      cpuMedian: cpu === null ? null : +cpu.toFixed(3),
       wallMin: ok.length ? +Math.min(...ok.map((r) => r.wall)).toFixed(3) : null,
       packetsPerSec: wall ? Math.round(cap.packets / wall) : null,
       mbPerSec: wall ? +(mb / wall).toFixed(1) : null,
@@ -228,6 +240,8 @@ async function main() {
     pipelineWallVsTcptrace: R('pipeline', 'tcptrace', 'wallMedian'),
     pipelineRssVsTcptrace: R('pipeline', 'tcptrace', 'rssMB'),
     pipelineWallVsTshark: R('pipeline', 'tshark', 'wallMedian'),
+    pipelineCpuVsTcptrace: R('pipeline', 'tcptrace', 'cpuMedian'),
+    readDecodeCpuSpeedupVsPcapParser: R('pcap-parser', 'read+decode', 'cpuMedian'),
     readDecodeVsBare: R('read+decode', 'bare', 'wallMedian'),
     pipelineVsBare: R('pipeline', 'bare', 'wallMedian'),
   };
@@ -248,12 +262,13 @@ async function main() {
   };
 
   // table
-  const rows = [['tool', 'wall s (median)', 'packets/s', 'MB/s', 'peak RSS MB', 'runs']];
+  const rows = [['tool', 'wall s (median)', 'cpu s', 'packets/s', 'MB/s', 'peak RSS MB', 'runs']];
   for (const t of TOOLS) {
     const r = results[t.name];
     rows.push([
       t.name,
       r.wallMedian === null ? 'failed' : r.wallMedian.toFixed(2),
+      r.cpuMedian === null ? '-' : r.cpuMedian.toFixed(2),
       r.packetsPerSec === null ? '-' : (r.packetsPerSec / 1e6).toFixed(2) + 'M',
       r.mbPerSec === null ? '-' : r.mbPerSec.toFixed(0),
       r.rssMB === null ? '-' : r.rssMB.toFixed(0),
@@ -264,10 +279,11 @@ async function main() {
   const table = rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')).join('\n');
   const fmt = (x) => (x === null ? 'n/a' : x.toFixed(3));
   const ratioText = [
-    `read+decode vs pcap-parser: ${fmt(ratios.readDecodeSpeedupVsPcapParser)}× faster (target ≥ 5×)`,
+    `read+decode vs pcap-parser: ${fmt(ratios.readDecodeSpeedupVsPcapParser)}× faster (target ≥ 5×); by cpu time ${fmt(ratios.readDecodeCpuSpeedupVsPcapParser)}×`,
     `pipeline wall / tcptrace wall: ${fmt(ratios.pipelineWallVsTcptrace)} (target ≤ 0.333)`,
     `pipeline peak RSS / tcptrace peak RSS: ${fmt(ratios.pipelineRssVsTcptrace)} (target ≤ 0.5)`,
     `pipeline wall / tshark wall: ${fmt(ratios.pipelineWallVsTshark)}`,
+    `pipeline cpu / tcptrace cpu (user+sys; less sensitive to a busy machine): ${fmt(ratios.pipelineCpuVsTcptrace)}`,
     `read+decode / bare loop: ${fmt(ratios.readDecodeVsBare)}; pipeline / bare loop: ${fmt(ratios.pipelineVsBare)}`,
   ];
   process.stdout.write(`\n${table}\n\n${ratioText.join('\n')}\n`);
@@ -289,13 +305,14 @@ async function main() {
       `- machine: ${m.nproc} cores (nproc), ${m.cpu}, ${m.memGB ?? '?'} GB RAM; node ${m.node}; commit ${m.commit ?? '?'}`,
       `- tcptrace: ${m.tcptrace ?? 'not installed'}; tshark: ${m.tshark ?? 'not installed'}`,
       `- capture: ${out.capture.generator} → ${cap.packets.toLocaleString('en-US')} packets, ${cap.connections?.toLocaleString('en-US') ?? '?'} connections, ${(cap.bytes / 1e6).toFixed(0)} MB (Ethernet/IPv4, full payloads, seed ${out.capture.seed})`,
-      `- ${RUNS} runs of each tool, alternating; wall time is the median; peak RSS from /usr/bin/time -v (median)`,
+      `- ${RUNS} runs of each tool, alternating; wall time is the median; cpu = user + sys from /usr/bin/time -v (median); peak RSS from /usr/bin/time -v (median)`,
+      `- 1-minute load average during the runs: ${loadRange(out.results)} (on a busy machine wall times are inflated; the cpu column is the steadier one)`,
       '',
-      '| tool | command | wall s | packets/s | MB/s | peak RSS MB |',
-      '| --- | --- | ---: | ---: | ---: | ---: |',
+      '| tool | command | wall s | cpu s | packets/s | MB/s | peak RSS MB |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
       ...TOOLS.map((t) => {
         const r = results[t.name];
-        return `| ${t.name} | \`${r.command}\` | ${r.wallMedian === null ? 'failed' : r.wallMedian.toFixed(2)} | ${r.packetsPerSec === null ? '-' : (r.packetsPerSec / 1e6).toFixed(2) + 'M'} | ${r.mbPerSec ?? '-'} | ${r.rssMB === null ? '-' : r.rssMB.toFixed(0)} |`;
+        return `| ${t.name} | \`${r.command}\` | ${r.wallMedian === null ? 'failed' : r.wallMedian.toFixed(2)} | ${r.cpuMedian === null ? '-' : r.cpuMedian.toFixed(2)} | ${r.packetsPerSec === null ? '-' : (r.packetsPerSec / 1e6).toFixed(2) + 'M'} | ${r.mbPerSec ?? '-'} | ${r.rssMB === null ? '-' : r.rssMB.toFixed(0)} |`;
       }),
       '',
       '## Ratios (issue 6 targets)',
