@@ -14,6 +14,7 @@ type Args = InputArgs & {
   'stuck-after': number;
   'detail-packets': number;
   'detail-budget': number;
+  'detail-tail': number;
 };
 
 export const reportCommand: CommandModule<object, Args> = {
@@ -35,6 +36,12 @@ export const reportCommand: CommandModule<object, Args> = {
         default: DEFAULT_BUDGET.perConnection,
         group: 'Report:',
       })
+      .option('detail-tail', {
+        describe: 'of --detail-packets, how many are each connection\'s last packets (its teardown; at most half)',
+        type: 'number',
+        default: DEFAULT_BUDGET.tail,
+        group: 'Report:',
+      })
       .option('detail-budget', {
         describe: 'packets embedded in all; connections beyond it show their summary only (the page says so)',
         type: 'number',
@@ -45,9 +52,11 @@ export const reportCommand: CommandModule<object, Args> = {
       .example('$0 report rot-*.pcap -o day.html --title "proxy, 21 Nov"', 'rotated files, read as one stream')
       .example('$0 report big.pcap -o big.html --detail-budget 50000', 'a smaller file: less per-packet detail') as unknown as Argv<Args>,
   handler: async (a) => {
-    if (!(a['detail-packets'] >= 0) || !(a['detail-budget'] >= 0)) throw new UsageError('--detail-packets and --detail-budget must be ≥ 0');
+    if (!(a['detail-packets'] >= 0) || !(a['detail-budget'] >= 0) || !(a['detail-tail'] >= 0)) {
+      throw new UsageError('--detail-packets, --detail-tail and --detail-budget must be ≥ 0');
+    }
     if (a['stuck-after'] < 0) throw new UsageError('--stuck-after must be ≥ 0');
-    const events = new EventCollector({ perConnection: a['detail-packets'], maxEvents: a['detail-budget'] });
+    const events = new EventCollector({ perConnection: a['detail-packets'], tail: a['detail-tail'], maxEvents: a['detail-budget'] });
     // Records stream into the builder (one row each): no FlowRecord is kept.
     const builder = new ReportBuilder(events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
     const res = await runAnalysis(a, { trace: events.trace, onPacket: events.onPacket, onRecord: builder.add });

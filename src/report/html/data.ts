@@ -61,11 +61,13 @@ export const FlowFlag = {
 export interface ReportBudget {
   /** Packets embedded in all (default 200 000). */
   maxEvents: number;
-  /** Packets embedded per connection, its first ones (default 1 000). */
+  /** Packets embedded per connection (default 1 000): its first ones and, of these, its last `tail`. */
   perConnection: number;
+  /** Of perConnection, how many are the connection's last packets (default 100, at most half). */
+  tail: number;
 }
 
-export const DEFAULT_BUDGET: ReportBudget = { maxEvents: 200_000, perConnection: 1_000 };
+export const DEFAULT_BUDGET: ReportBudget = { maxEvents: 200_000, perConnection: 1_000, tail: 100 };
 
 /** Columns of the flow table, one entry per connection, in id order. */
 export interface FlowColumns {
@@ -109,6 +111,8 @@ export interface FlowColumns {
   fl: number[];
   /** Embedded packet events of each row; a row's events follow the previous rows' (offset = sum of en before it). */
   en: number[];
+  /** When packets were left out between a connection's first and last ones: how many of its events are the first ones (0 = no gap). */
+  eh: number[];
 }
 
 /** Columns of the embedded packet events, grouped by connection in row order (FlowColumns.en counts them). */
@@ -235,16 +239,25 @@ export function stuckPanel(c: StuckCollector): StuckPanel {
 export class EventCollector {
   readonly budget: ReportBudget;
   count = 0;
+  /** Head packets kept per flow. */
   private readonly perFlow = new Map<number, number>();
+  /** Per flow, the slots (indices into the columns) holding its last packets, oldest at `start`. */
+  readonly tails = new Map<number, { pos: number[]; start: number }>();
   /** Connections some of whose packets were dropped, or that were not traced at all. */
   readonly cut = new Set<number>();
   readonly flow: number[] = [];
+  /** 1 where the slot belongs to a flow's tail. */
+  readonly isTail: number[] = [];
   readonly cols: EventColumns = {
     frame: [], rel: [], from: [], flags: [], seq: [], ack: [], len: [], win: [], notes: [], infl: [], cst: [], sst: [],
   };
+  private readonly headCap: number;
+  private readonly tailCap: number;
 
   constructor(budget: Partial<ReportBudget> = {}) {
     this.budget = { ...DEFAULT_BUDGET, ...budget };
+    this.tailCap = Math.max(0, Math.min(this.budget.tail, Math.floor(this.budget.perConnection / 2)));
+    this.headCap = Math.max(0, this.budget.perConnection - this.tailCap);
   }
 
   readonly trace = (flowId: number): boolean => {
@@ -255,34 +268,67 @@ export class EventCollector {
     return true;
   };
 
+  private write(at: number, e: PacketEvent): void {
+    const c = this.cols;
+    c.frame[at] = e.frame;
+    c.rel[at] = round6(e.rel);
+    c.from[at] = e.from === 'client' ? 0 : 1;
+    c.flags[at] = e.flags;
+    c.seq[at] = e.seq;
+    c.ack[at] = e.ack;
+    c.len[at] = e.len;
+    c.win[at] = e.window;
+    c.notes[at] = e.notes;
+    c.infl[at] = e.inFlight;
+    c.cst[at] = stateIndex(e.state.client);
+    c.sst[at] = stateIndex(e.state.server);
+  }
+
+  private append(e: PacketEvent, tail: number): number {
+    const at = this.flow.length;
+    this.flow.push(e.flow);
+    this.isTail.push(tail);
+    this.write(at, e);
+    this.count++;
+    return at;
+  }
+
   readonly onPacket = (e: PacketEvent): void => {
     const kept = this.perFlow.get(e.flow) ?? 0;
-    if (kept >= this.budget.perConnection || this.count >= this.budget.maxEvents) {
-      this.cut.add(e.flow);
+    const full = this.count >= this.budget.maxEvents;
+    if (kept < this.headCap) {
+      if (full) {
+        this.cut.add(e.flow);
+        return;
+      }
+      this.perFlow.set(e.flow, kept + 1);
+      this.append(e, 0);
       return;
     }
-    this.perFlow.set(e.flow, kept + 1);
-    this.count++;
-    const c = this.cols;
-    this.flow.push(e.flow);
-    c.frame.push(e.frame);
-    c.rel.push(round6(e.rel));
-    c.from.push(e.from === 'client' ? 0 : 1);
-    c.flags.push(e.flags);
-    c.seq.push(e.seq);
-    c.ack.push(e.ack);
-    c.len.push(e.len);
-    c.win.push(e.window);
-    c.notes.push(e.notes);
-    c.infl.push(e.inFlight);
-    c.cst.push(stateIndex(e.state.client));
-    c.sst.push(stateIndex(e.state.server));
+    // Beyond the head: keep the last `tailCap` packets in a ring of slots.
+    let t = this.tails.get(e.flow);
+    if (!t) {
+      if (this.tailCap === 0 || full) {
+        this.cut.add(e.flow);
+        return;
+      }
+      t = { pos: [], start: 0 };
+      this.tails.set(e.flow, t);
+    }
+    if (t.pos.length < this.tailCap && !full) {
+      t.pos.push(this.append(e, 1));
+      return;
+    }
+    // Ring full (or the budget spent): the oldest tail packet makes room for this one.
+    this.write(t.pos[t.start], e);
+    t.start = (t.start + 1) % t.pos.length;
+    this.cut.add(e.flow);
   };
 
   /** Add events made elsewhere (tests, or a list already in memory). */
   addAll(events: Iterable<PacketEvent>): this {
     for (const e of events) {
-      if (!this.perFlow.has(e.flow) && !this.trace(e.flow)) continue;
+      if (!this.perFlow.has(e.flow) && !this.tails.has(e.flow) && !this.trace(e.flow)) continue;
       this.onPacket(e);
     }
     return this;
@@ -334,7 +380,7 @@ export class ReportBuilder {
   private readonly cols: FlowColumns = {
     id: [], proto: [], cip: [], cport: [], sip: [], sport: [], cst: [], sst: [], cage: [], sage: [], td: [], zs: [],
     zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
-    lost: [], fl: [], en: [],
+    lost: [], fl: [], en: [], eh: [],
   };
   /** Raw start times, made relative to the capture's first packet in finish(). */
   private readonly startSec: number[] = [];
@@ -473,19 +519,32 @@ export class ReportBuilder {
     const keys = Object.keys(src) as (keyof EventColumns)[];
     const ev = {} as EventColumns;
     for (const k of keys) ev[k] = new Array<number>(total);
+    // Heads in capture order, then each tail from its oldest slot.
+    const copy = (from: number, to: number): void => {
+      for (const key of keys) ev[key][to] = src[key][from];
+    };
     for (let k = 0; k < events.flow.length; k++) {
+      if (events.isTail[k]) continue;
       const i = row.get(events.flow[k]);
+      if (i !== undefined) copy(k, offsets[i]++);
+    }
+    for (const [flow, t] of events.tails) {
+      const i = row.get(flow);
       if (i === undefined) continue;
-      const at = offsets[i]++;
-      for (const key of keys) ev[key][at] = src[key][k];
+      for (let j = 0; j < t.pos.length; j++) copy(t.pos[(t.start + j) % t.pos.length], offsets[i]++);
     }
     let cutConnections = 0;
+    cols.eh = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       const seen = cols.en[i];
-      const cut = events.cut.has(cols.id[i]) || (counts[i] === 0 && seen > 0);
+      const id = cols.id[i];
+      const cut = events.cut.has(id) || (counts[i] === 0 && seen > 0);
       if (cut) {
         cols.fl[i] |= FlowFlag.CUT;
         cutConnections++;
+        // Packets were left out between the head and the tail.
+        const t = events.tails.get(id);
+        if (t && t.pos.length) cols.eh[i] = counts[i] - t.pos.length;
       }
       cols.en[i] = counts[i];
     }

@@ -47,11 +47,18 @@ describe('buildReportData', () => {
 
   it('keeps the first N packets per connection and stops at the total budget', () => {
     const { input, events } = smallInput();
-    // Per connection 4: #1 keeps 4 of 10, #2 4 of 7, #4 2, #5 3 → 13.
+    // Per connection 4 (tail clamped to half: the first 2 and the last 2): #1 keeps 4 of 10, #2 4 of 7,
+    // #4 its 2, #5 its 3 (2 first + 1 last, nothing left out).
     const a = buildReportData(input, new EventCollector({ perConnection: 4 }).addAll(events));
     expect(a.flows.en).toEqual([4, 4, 0, 2, 3]);
-    expect(a.events.frame.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    // #1's frames 1..10: first two, then the last two; #2's frames 11..17: 11, 12, then 16, 17.
+    expect(a.events.frame.slice(0, 8)).toEqual([1, 2, 9, 10, 11, 12, 16, 17]);
+    expect(a.flows.eh).toEqual([2, 2, 0, 0, 0]);
     expect(a.flows.fl.map((f) => (f & FlowFlag.CUT) !== 0)).toEqual([true, true, true, false, false]);
+    // No tail: the first 4 only.
+    const h = buildReportData(input, new EventCollector({ perConnection: 4, tail: 0 }).addAll(events));
+    expect(h.events.frame.slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(h.flows.eh).toEqual([0, 0, 0, 0, 0]);
     // Total 12: the interleaved capture order is frames 1..10 (#1), 11..17 (#2): 10 + 2 of #2, none after.
     const b = buildReportData(input, new EventCollector({ maxEvents: 12 }).addAll(events));
     expect(b.flows.en).toEqual([10, 2, 0, 0, 0]);

@@ -192,6 +192,22 @@ if (!HAVE_CHROMIUM) {
         await page.close();
       });
 
+      it('shows the first and last packets of a long connection with the gap between them', async () => {
+        const { input, events } = smallInput();
+        // 4 per connection: #1's frames 1, 2 and 9, 10 (see data.test.ts); 6 left out.
+        const html = renderHtml(buildReportData(input, new EventCollector({ perConnection: 4 }).addAll(events)));
+        const page = await b.ctx.newPage();
+        await page.setContent(html);
+        await page.waitForSelector('html[data-ready="1"]');
+        await page.click('#flow-grid .tbody .tr[data-row="0"]');
+        expect(await page.$$eval('#ladder svg .arrow', (a) => a.map((x) => x.getAttribute('data-frame')))).toEqual(['1', '2', '9', '10']);
+        expect(await page.textContent('#ladder svg .gap')).toBe('… 6 packets not embedded (report budget) …');
+        expect(await page.textContent('#cut-note')).toBe(
+          'Detail cut: the first 2 and the last 2 of 10 packets are embedded; the 6 between them are left out (budget: 4 per connection, 200,000 in all).',
+        );
+        await page.close();
+      });
+
       it('lists stuck groups and filters the table to one', async () => {
         const rows = await w.page.$$eval('#stuck tr.click', (r) => r.map((x) => x.textContent));
         expect(rows).toHaveLength(3); // see data.test.ts: CLOSE_WAIT on 10.0.0.5:8080, FIN_WAIT_2, SYN_SENT

@@ -811,8 +811,12 @@
     var n = F.en[i], off = F.eo[i];
     var total = F.pc[i] + F.ps[i];
     if (fl & FL.CUT) {
+      var head = F.eh[i];
+      var budgetText = ' (budget: ' + fmtInt(D.budget.perConnection) + ' per connection, ' + fmtInt(D.budget.maxEvents) + ' in all).';
       detailEl.appendChild(h('div', { class: 'alert', id: 'cut-note', text: n
-        ? 'Detail cut: the first ' + fmtInt(n) + ' of ' + fmtInt(total) + ' packets are embedded (budget: ' + fmtInt(D.budget.perConnection) + ' per connection, ' + fmtInt(D.budget.maxEvents) + ' in all).'
+        ? (head > 0
+          ? 'Detail cut: the first ' + fmtInt(head) + ' and the last ' + fmtInt(n - head) + ' of ' + fmtInt(total) + ' packets are embedded; the ' + fmtInt(total - n) + ' between them are left out' + budgetText
+          : 'Detail cut: the first ' + fmtInt(n) + ' of ' + fmtInt(total) + ' packets are embedded' + budgetText)
         : D.budget.embedded >= D.budget.maxEvents
           ? 'No packet detail embedded for this connection: the report\'s budget of ' + fmtInt(D.budget.maxEvents) + ' packets was spent on earlier connections.'
           : 'No packet detail was recorded for this connection.' }));
@@ -849,7 +853,9 @@
 
   function ladder(i, off, n) {
     var W = 760, XT = 8, XC = 210, XS = 640, TOP = 64, ROW = 40;
-    var H = TOP + n * ROW + 20;
+    var gapAt = F.eh[i] > 0 && F.eh[i] < n ? F.eh[i] : -1;
+    var hidden = F.pc[i] + F.ps[i] - n;
+    var H = TOP + (n + (gapAt >= 0 ? 1 : 0)) * ROW + 20;
     var svg = s('svg', { class: 'ladder', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'Ladder diagram of connection ' + F.id[i] });
     var defs = s('defs', {});
     svg.appendChild(defs);
@@ -864,7 +870,14 @@
     var prevC = -1, prevS = -1;
     for (var k = 0; k < n; k++) {
       var e = off + k;
-      var y = TOP + k * ROW;
+      if (k === gapAt) {
+        var gy = TOP + k * ROW;
+        var gap = s('g', { class: 'gap' });
+        gap.appendChild(s('rect', { x: 4, y: gy - 6, width: W - 8, height: ROW - 8, rx: 4, fill: '#f4f5f7', stroke: '#d5d9e0', 'stroke-dasharray': '4 3' }));
+        gap.appendChild(s('text', { x: W / 2, y: gy + 15, 'text-anchor': 'middle', class: 'time' }, '… ' + fmtInt(hidden) + ' packet' + (hidden === 1 ? '' : 's') + ' not embedded (report budget) …'));
+        svg.appendChild(gap);
+      }
+      var y = TOP + (k + (gapAt >= 0 && k >= gapAt ? 1 : 0)) * ROW;
       var fromC = E.from[e] === 0;
       var x1 = fromC ? XC : XS, x2 = fromC ? XS : XC;
       var f = E.flags[e];
