@@ -10,10 +10,12 @@ export const CSV_EOL = '\r\n';
 
 const CSV_FIELDS = FIELDS.filter((f) => f.csv);
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 export function csvField(v: FieldValue): string {
   if (v === null) return '';
-  const s = typeof v === 'string' ? v : String(v);
-  return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  if (typeof v !== 'string') return String(v); // numbers and booleans never need quoting
+  return NEEDS_QUOTES.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
 }
 
 export function csvHeader(): string {
