@@ -1,7 +1,8 @@
 /**
- * `synfin flows CAPTURE...`: the flow table, filtered, sorted, in one of six formats.
- * ndjson, csv and zeek stream each record as soon as its fate is final (constant memory) unless
- * --sort asks for an order; table and json collect and sort by id.
+ * `synfin flows CAPTURE...`: the flow table, filtered, sorted, in one of five formats.
+ * ndjson, csv and zeek stream: each record goes out as soon as its fate is final and every smaller
+ * id has gone out (Reorder: id order, memory bounded by its cap) unless --sort asks for an order;
+ * table and json collect and sort.
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { FlowRecord } from '../../flow/types.js';
@@ -9,6 +10,7 @@ import { csvHeader, csvRow } from '../../report/csv.js';
 import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
 import { flowTable } from '../../report/table.js';
+import { Reorder } from '../../report/reorder.js';
 import { parseSort, parseWhere, type Predicate } from '../../report/where.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
 import { parseAddress } from '../address.js';
@@ -94,13 +96,7 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       else if (format === 'csv') out.write(csvRow(r));
       else out.write(zeekRow(r));
     };
-    const onRecord = (r: FlowRecord) => {
-      if (filter && !filter(r)) return;
-      stuck.add(r);
-      if (!streaming) {
-        kept.push(r);
-        return;
-      }
+    const emitLimited = (r: FlowRecord) => {
       if (emitted >= limit) return;
       emit(r);
       emitted++;
@@ -109,8 +105,16 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
         ac.abort(); // nothing more to print: stop reading
       }
     };
+    const reorder = new Reorder<FlowRecord>(emitLimited);
+    const onRecord = (r: FlowRecord) => {
+      const keep = !filter || filter(r);
+      if (keep) stuck.add(r);
+      if (streaming) reorder.push(r.id, keep ? r : null);
+      else if (keep) kept.push(r);
+    };
     const res = await runAnalysis(a, { onRecord, controller: ac });
     if (streaming) {
+      reorder.flush();
       start();
     } else {
       kept.sort(sort ?? ((x, y) => x.id - y.id));

@@ -1,0 +1,96 @@
+/**
+ * Puts streamed records back in id order with bounded memory. analyze() hands records over when
+ * each connection's fate is final, which is not the order of their ids (a long connection finishes
+ * after many short ones that began later). Records wait here until every smaller id has passed;
+ * when more than `cap` wait, the smallest waiting one is released anyway (so memory stays bounded
+ * and the order is then only nearly sorted; a later record with a smaller id goes out at once).
+ * Filtered-out records pass through as `null` so that they do not hold the others back.
+ */
+export class Reorder<T> {
+  private next = 1;
+  private held = new Map<number, T | null>();
+  private heap: number[] = [];
+
+  constructor(
+    private readonly emit: (v: T) => void,
+    readonly cap = 10_000,
+  ) {}
+
+  push(id: number, v: T | null): void {
+    if (id < this.next) {
+      if (v !== null) this.emit(v);
+      return;
+    }
+    if (id !== this.next) {
+      this.held.set(id, v);
+      this.heapPush(id);
+      if (this.held.size > this.cap) this.releaseSmallest();
+      return;
+    }
+    if (v !== null) this.emit(v);
+    this.next = id + 1;
+    this.drain();
+  }
+
+  /** Everything still waiting, in id order. */
+  flush(): void {
+    while (this.heap.length) this.releaseSmallest();
+  }
+
+  get waiting(): number {
+    return this.held.size;
+  }
+
+  private drain(): void {
+    while (this.heap.length && this.heap[0] <= this.next) {
+      const id = this.heapPop();
+      if (id < this.next) continue; // already released
+      const v = this.held.get(id);
+      this.held.delete(id);
+      if (v !== undefined && v !== null) this.emit(v);
+      this.next = id + 1;
+    }
+  }
+
+  private releaseSmallest(): void {
+    const id = this.heapPop();
+    const v = this.held.get(id);
+    this.held.delete(id);
+    if (v !== undefined && v !== null) this.emit(v);
+    if (id >= this.next) this.next = id + 1;
+    this.drain();
+  }
+
+  private heapPush(x: number): void {
+    const h = this.heap;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p] <= x) break;
+      h[i] = h[p];
+      i = p;
+    }
+    h[i] = x;
+  }
+
+  private heapPop(): number {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop()!;
+    if (h.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= h.length) break;
+        const r = l + 1;
+        const c = r < h.length && h[r] < h[l] ? r : l;
+        if (h[c] >= last) break;
+        h[i] = h[c];
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}
