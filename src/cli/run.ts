@@ -3,7 +3,7 @@
  * warnings and damage reported on stderr in one line each, and the exit code they imply.
  */
 import { analyze, type AnalysisResult, type AnalyzeOptions } from '../pipeline.js';
-import { EXIT_INPUT, EXIT_INTERRUPTED } from './errors.js';
+import { EXIT_INPUT, EXIT_INTERRUPTED, UsageError } from './errors.js';
 import type { InputArgs } from './options.js';
 import { Progress } from './term.js';
 
@@ -12,7 +12,14 @@ export interface RunOptions extends Omit<AnalyzeOptions, 'signal' | 'onProgress'
   controller?: AbortController;
 }
 
+/** At most this many warning lines per file on stderr. */
+const MAX_WARNINGS = 5;
+
 export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<AnalysisResult> {
+  if (args.captures.includes('-') && process.stdin.isTTY) {
+    throw new UsageError('standard input is a terminal: pipe a capture into synfin (e.g. tcpdump -w - | synfin flows -)');
+  }
+  if (args.captures.filter((c) => c === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
   const ac = o.controller ?? new AbortController();
   const progress = new Progress(args.progress);
   let sigints = 0;
@@ -46,7 +53,9 @@ export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<
 export function finishDiagnostics(res: AnalysisResult, opts: { interruptedByUser: boolean }): number {
   let code = 0;
   for (const c of res.captures) {
-    for (const w of c.warnings) process.stderr.write(`synfin: warning: ${w.file}: byte ${w.offset}: ${w.message}\n`.replace(/[\r\n]+(?=.)/g, ' '));
+    const shown = c.warnings.slice(0, MAX_WARNINGS);
+    for (const w of shown) process.stderr.write(`synfin: warning: ${w.file}: byte ${w.offset}: ${w.message}\n`.replace(/[\r\n]+(?=.)/g, ' '));
+    if (c.warnings.length > shown.length) process.stderr.write(`synfin: warning: ${c.file}: ${c.warnings.length - shown.length} more warnings not shown\n`);
   }
   if (res.error) {
     process.stderr.write(`synfin: ${res.error.file}: byte ${res.error.offset}: ${res.error.reason}\n`.replace(/[\r\n]+(?=.)/g, ' '));
