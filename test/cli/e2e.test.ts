@@ -422,6 +422,15 @@ describe('errors and exit codes', () => {
     expect(synfin(['flows', cap, '--format', 'table', '--color'], { NO_COLOR: '1' }).stdout).not.toContain('\x1b[');
     expect(synfin(['flows', cap, '--format', 'table']).stderr).toBe(''); // no progress bar in a pipe
   });
+
+  it('the progress bar goes to stderr only (forced with --progress), and leaves stdout alone', () => {
+    const plain = synfin(['flows', cap, '--format', 'csv']);
+    const withBar = synfin(['flows', cap, '--format', 'csv', '--progress']);
+    expect(withBar.stdout).toBe(plain.stdout);
+    expect(withBar.stderr).toMatch(/\r\[[#.]{24}\] +\d+%.*packets\/s/);
+    expect(withBar.stderr.endsWith('\r\x1b[K')).toBe(true); // cleared at the end
+    expect(withBar.code).toBe(0);
+  });
 });
 
 describe('streams', () => {
