@@ -841,14 +841,15 @@
     var wnd = h('div', { class: 'plot', id: 'wnd' });
     right.appendChild(h('div', { class: 'graph' }, h('h3', null, 'Advertised window and bytes in flight'), wnd));
     var dir = F.bs[i] > F.bc[i] ? 1 : 0;
+    var gap = F.eh[i] > 0 && F.eh[i] < n ? [E.rel[off + F.eh[i] - 1], E.rel[off + F.eh[i]]] : null;
     function drawTsg() {
       dropPlots(tsg);
       tsg.textContent = '';
       dirBtns.forEach(function (b, k) { b.classList.toggle('on', k === dir); });
-      seqGraph(tsg, off, n, dir);
+      seqGraph(tsg, off, n, dir, gap);
     }
     dirBtns.forEach(function (b, k) { b.addEventListener('click', function () { dir = k; drawTsg(); }); });
-    requestAnimationFrame(function () { drawTsg(); windowGraph(wnd, off, n); });
+    requestAnimationFrame(function () { drawTsg(); windowGraph(wnd, off, n, gap); });
   }
 
   function ladder(i, off, n) {
@@ -928,6 +929,25 @@
     return '#4b5565';
   }
 
+  /** uPlot hook: shade the time between the first and the last embedded packets, where packets were left out. */
+  function gapHook(gap) {
+    return function (u) {
+      if (!gap) return;
+      var x0 = u.valToPos(gap[0], 'x', true), x1 = u.valToPos(gap[1], 'x', true);
+      var l = Math.max(x0, u.bbox.left), r = Math.min(x1, u.bbox.left + u.bbox.width);
+      if (r <= l) return;
+      var ctx = u.ctx;
+      ctx.save();
+      ctx.fillStyle = 'rgba(120,130,150,0.12)';
+      ctx.fillRect(l, u.bbox.top, r - l, u.bbox.height);
+      ctx.fillStyle = '#7b8494';
+      ctx.font = Math.round(11 * devicePixelRatio) + 'px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      if (r - l > 70 * devicePixelRatio) ctx.fillText('not embedded', (l + r) / 2, u.bbox.top + 14 * devicePixelRatio);
+      ctx.restore();
+    };
+  }
+
   function eventOrder(off, n) {
     var idx = [];
     for (var k = 0; k < n; k++) idx.push(off + k);
@@ -935,7 +955,7 @@
     return idx;
   }
 
-  function seqGraph(el, off, n, dir) {
+  function seqGraph(el, off, n, dir, gap) {
     // Sender `dir`'s segments (sequence numbers in its space) and the ACKs and window the other side returned.
     var idx = eventOrder(off, n);
     var x = [], top = [], retr = [], ack = [], lim = [], bottom = [];
@@ -972,6 +992,7 @@
         { label: 'ACK + window', show: false, stroke: '#c99a00', width: 1.2, dash: [4, 3], spanGaps: true, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }
       ],
       hooks: {
+        drawClear: [gapHook(gap)],
         draw: [function (u) {
           // tcptrace I-beams: a vertical bar from the segment's first to its last sequence number.
           var ctx = u.ctx;
@@ -997,7 +1018,7 @@
     trackPlot(new uPlot(opts, [x, top, retr, ack, lim], el), el);
   }
 
-  function windowGraph(el, off, n) {
+  function windowGraph(el, off, n, gap) {
     var idx = eventOrder(off, n);
     var x = [], cw = [], sw = [], cf = [], sf = [];
     idx.forEach(function (e) {
@@ -1021,7 +1042,8 @@
         { label: 'server window', stroke: C_SERVER, width: 1.6, spanGaps: true, paths: step, points: { show: false } },
         { label: 'client in flight', stroke: '#7ea3f2', fill: 'rgba(36,88,214,0.08)', width: 1.2, spanGaps: true, paths: step, points: { show: false } },
         { label: 'server in flight', stroke: '#f0a070', fill: 'rgba(217,72,15,0.08)', width: 1.2, spanGaps: true, paths: step, points: { show: false } }
-      ]
+      ],
+      hooks: { drawClear: [gapHook(gap)] }
     };
     trackPlot(new uPlot(opts, [x, cw, sw, cf, sf], el), el);
   }
