@@ -4,8 +4,8 @@
  * capinfos run on the same file at test time (independent decoders), not from synfin.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReport } from '../../../src/report/html/index.js';
@@ -111,3 +111,45 @@ if (!HAVE_CHROMIUM || !READY) {
     });
   });
 }
+
+/**
+ * A sample of tcpdump's test captures (many deliberately malformed, odd link types): each report opens
+ * without a page error, clicking connections draws without one, and the packet count shown is the
+ * one capinfos (or tcpdump) reports for the file (fixtures/corpus/capinfos.json).
+ */
+const CORPUS = resolve('../shared/corpus/tcpdump');
+const COUNTS = resolve('fixtures/corpus/capinfos.json');
+describe.skipIf(!HAVE_CHROMIUM || !existsSync(CORPUS) || !existsSync(COUNTS))('reports of the tcpdump corpus (every 25th file)', () => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await launch();
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+  it('open and draw without errors, with capinfos\' packet counts', { timeout: 120_000 }, async () => {
+    const expected = JSON.parse(readFileSync(COUNTS, 'utf8')).files as Record<string, { capinfos: number | null; tcpdump?: number | null }>;
+    const files = readdirSync(CORPUS).sort().filter((_, i) => i % 25 === 0);
+    const page = await b.ctx.newPage();
+    const problems: string[] = [];
+    let file = '';
+    page.on('pageerror', (e) => problems.push(`${file}: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && problems.push(`${file}: ${m.text()}`));
+    let checked = 0;
+    for (file of files) {
+      const { html, data } = await generateReport([join(CORPUS, file)]);
+      const want = expected[file]?.capinfos ?? expected[file]?.tcpdump ?? null;
+      // A file damaged before its end: the report covers the packets read before the damage.
+      if (want !== null && data.summary.error === null) {
+        expect(data.summary.packets, file).toBe(want);
+        checked++;
+      }
+      await page.setContent(html);
+      await page.waitForSelector('html[data-ready="1"]');
+      for (const r of (await page.$$('#flow-grid .tbody .tr')).slice(0, 3)) await r.click();
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(files.length / 2);
+  });
+});
