@@ -35,14 +35,19 @@ export class Progress {
   private drawn = false;
   readonly enabled: boolean;
 
-  constructor(flag: boolean | undefined, private readonly err: NodeJS.WriteStream = process.stderr) {
+  constructor(
+    flag: boolean | undefined,
+    private readonly err: NodeJS.WriteStream = process.stderr,
+    private readonly delayMs = Number(process.env.SYNFIN_PROGRESS_DELAY_MS ?? 500),
+  ) {
     this.enabled = flag === false ? false : flag === true ? true : Boolean(err.isTTY) && !isCI();
   }
 
   update = (bytesRead: number, total: number | null, packets: number): void => {
     if (!this.enabled) return;
     const now = Date.now();
-    if (now - this.last < 100) return;
+    // Short reads never show a bar: the first draw waits half a second.
+    if (now - this.t0 < this.delayMs || now - this.last < 100) return;
     this.last = now;
     const secs = Math.max(0.001, (now - this.t0) / 1000);
     const rate = `${formatCount(Math.round(packets / secs))} packets/s`;

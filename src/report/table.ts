@@ -94,16 +94,19 @@ export function flowTable(records: FlowRecord[], width: number, c: Colors = PLAI
   const widths = COLUMNS.map((col, i) => Math.max(visibleLength(col.head), ...plainCells[i].map(visibleLength)));
   let keep = COLUMNS.map((_, i) => i);
   const total = (ks: number[]) => ks.reduce((a, i) => a + widths[i], 0) + 2 * (ks.length - 1);
-  if (width > 0) {
-    const byPriority = [...keep].sort((a, b) => COLUMNS[a].priority - COLUMNS[b].priority);
-    while (total(keep) > width && keep.length > 4) {
-      const drop = byPriority.shift()!;
-      keep = keep.filter((i) => i !== drop);
+  if (width > 0 && total(keep) > width) {
+    // Most important first; a column goes in if it still fits (so a narrow one may fill the gap a
+    // wide one left). The four most important always stay.
+    const byPriority = [...keep].sort((a, b) => COLUMNS[b].priority - COLUMNS[a].priority);
+    const chosen: number[] = [];
+    for (const i of byPriority) {
+      if (chosen.length < 4 || total([...chosen, i]) <= width) chosen.push(i);
     }
+    keep = chosen.sort((a, b) => a - b);
   }
   const rows = records.map((r) => keep.map((i) => COLUMNS[i].cell(r, c)));
   let out = renderTable(keep.map((i) => COLUMNS[i].head), rows, keep.map((i) => COLUMNS[i].align), c);
   const hidden = COLUMNS.filter((_, i) => !keep.includes(i)).map((col) => col.head);
-  if (hidden.length) out += c.dim(`(${hidden.length} columns hidden to fit ${width} columns: ${hidden.join(', ')}; use --format csv or json for all)`) + '\n';
+  if (hidden.length) out += c.dim(`(hidden to fit ${width} columns: ${hidden.join(', ')})`) + '\n';
   return out;
 }

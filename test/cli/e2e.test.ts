@@ -425,7 +425,7 @@ describe('errors and exit codes', () => {
 
   it('the progress bar goes to stderr only (forced with --progress), and leaves stdout alone', () => {
     const plain = synfin(['flows', cap, '--format', 'csv']);
-    const withBar = synfin(['flows', cap, '--format', 'csv', '--progress']);
+    const withBar = synfin(['flows', cap, '--format', 'csv', '--progress'], { SYNFIN_PROGRESS_DELAY_MS: '0' });
     expect(withBar.stdout).toBe(plain.stdout);
     expect(withBar.stderr).toMatch(/\r\[[#.]{24}\] +\d+%.*packets\/s/);
     expect(withBar.stderr.endsWith('\r\x1b[K')).toBe(true); // cleared at the end
