@@ -164,6 +164,23 @@ if (!HAVE_CHROMIUM) {
         expect(red).toBeGreaterThan(10);
       });
 
+      it('moves the selection with the arrow keys, and opens a connection from the URL fragment', async () => {
+        await w.page.click('#flow-grid .tbody .tr[data-row="0"]');
+        await w.page.focus('#flow-grid');
+        await w.page.keyboard.press('ArrowDown');
+        await w.page.waitForFunction(() => document.querySelector('#detail h2')?.textContent === 'Connection #2');
+        expect(await w.page.$$eval('#flow-grid .tr.sel', (r) => r.map((x) => x.getAttribute('data-row')))).toEqual(['1']);
+        await w.page.keyboard.press('ArrowUp');
+        await w.page.waitForFunction(() => document.querySelector('#detail h2')?.textContent === 'Connection #1');
+        // A link to the file with #flow=5 opens connection 5 (3 SYNs: 3 arrows).
+        const page = await b.ctx.newPage();
+        await page.goto(w.page.url().replace(/#.*$/, '') + '#flow=5');
+        await page.waitForSelector('#ladder svg');
+        expect(await page.textContent('#detail h2')).toBe('Connection #5');
+        expect(await page.$$eval('#ladder svg .arrow', (a) => a.length)).toBe(3);
+        await page.close();
+      });
+
       it('says when a connection has no embedded detail', async () => {
         await w.page.click('#flow-grid .tbody .tr[data-row="2"]');
         // #3 was given no events (not traced), with the budget far from spent.

@@ -98,8 +98,9 @@
     return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
   }
   function ep(ip, port) { return ip.indexOf(':') >= 0 ? '[' + ip + ']:' + port : ip + ':' + port; }
-  function clientEp(i) { return ep(S[F.cip[i]], F.cport[i]); }
-  function serverEp(i) { return ep(S[F.sip[i]], F.sport[i]); }
+  // ICMP flows have no ports: the address alone.
+  function clientEp(i) { return F.proto[i] >= 2 ? S[F.cip[i]] : ep(S[F.cip[i]], F.cport[i]); }
+  function serverEp(i) { return F.proto[i] >= 2 ? S[F.sip[i]] : ep(S[F.sip[i]], F.sport[i]); }
   function stateName(k) { return STATES[k] || '—'; }
   function flagText(f) {
     var names = [];
@@ -489,18 +490,18 @@
   var COLS = [
     { k: 'id', label: '#', w: 56, n: 1, key: function (i) { return F.id[i]; }, text: function (i) { return String(F.id[i]); } },
     { k: 'proto', label: 'Proto', w: 56, key: function (i) { return F.proto[i]; }, text: function (i) { return PROTOS[F.proto[i]]; } },
-    { k: 'client', label: 'Client', w: 164, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
-    { k: 'server', label: 'Server', w: 164, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
-    { k: 'cst', label: 'Client state', w: 110, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
-    { k: 'sst', label: 'Server state', w: 110, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
-    { k: 'td', label: 'Teardown', w: 104, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
-    { k: 'zeek', label: 'Zeek', w: 108, m: 1, key: function (i) { return ranks()[F.zs[i]] * 1e7 + ranks()[F.zh[i]]; }, text: function (i) { return S[F.zs[i]] + (S[F.zh[i]] ? ' ' + S[F.zh[i]] : ''); } },
+    { k: 'client', label: 'Client', w: 160, m: 1, key: function (i) { return ranks()[F.cip[i]] * 65536 + F.cport[i]; }, text: clientEp },
+    { k: 'server', label: 'Server', w: 160, m: 1, key: function (i) { return ranks()[F.sip[i]] * 65536 + F.sport[i]; }, text: serverEp },
+    { k: 'cst', label: 'Client state', w: 118, key: function (i) { return F.cst[i]; }, badge: function (i) { return STATES[F.cst[i]] ? 's-' + STATES[F.cst[i]] : ''; }, text: function (i) { return stateName(F.cst[i]); } },
+    { k: 'sst', label: 'Server state', w: 118, key: function (i) { return F.sst[i]; }, badge: function (i) { return STATES[F.sst[i]] ? 's-' + STATES[F.sst[i]] : ''; }, text: function (i) { return stateName(F.sst[i]); } },
+    { k: 'td', label: 'Teardown', w: 110, key: function (i) { return F.td[i]; }, badge: function (i) { return 't-' + TEARDOWNS[F.td[i]]; }, text: function (i) { return TEARDOWNS[F.td[i]]; } },
+    { k: 'zeek', label: 'Zeek', w: 100, m: 1, key: function (i) { return ranks()[F.zs[i]] * 1e7 + ranks()[F.zh[i]]; }, text: function (i) { return S[F.zs[i]] + (S[F.zh[i]] ? ' ' + S[F.zh[i]] : ''); } },
     { k: 'rtt', label: 'RTT ms', w: 66, n: 1, key: function (i) { return F.rtt[i]; }, text: function (i) { return fmtMs(F.rtt[i]); } },
     { k: 'dur', label: 'Duration', w: 78, n: 1, key: function (i) { return F.dur[i]; }, text: function (i) { return fmtDur(F.dur[i]); } },
-    { k: 'pkts', label: 'Pkts → / ←', w: 92, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
-    { k: 'bytes', label: 'Bytes → / ←', w: 120, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
+    { k: 'pkts', label: 'Pkts → / ←', w: 86, n: 1, key: function (i) { return F.pc[i] + F.ps[i]; }, text: function (i) { return fmtInt(F.pc[i]) + ' / ' + fmtInt(F.ps[i]); } },
+    { k: 'bytes', label: 'Bytes → / ←', w: 116, n: 1, key: function (i) { return F.bc[i] + F.bs[i]; }, text: function (i) { return fmtBytes(F.bc[i]) + ' / ' + fmtBytes(F.bs[i]); } },
     { k: 'retr', label: 'Retr', w: 48, n: 1, key: function (i) { return F.rc[i] + F.rs[i]; }, text: function (i) { return String(F.rc[i] + F.rs[i]); }, warn: function (i) { return F.rc[i] + F.rs[i] > 0; } },
-    { k: 'svc', label: 'Service', w: 64, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
+    { k: 'svc', label: 'Service', w: 72, key: function (i) { return F.svc[i] < 0 ? -1 : ranks()[F.svc[i]]; }, text: function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; } }
   ];
   var gridTemplate = COLS.map(function (c) { return c.w + 'px'; }).join(' ') + ' minmax(0,1fr)';
 
