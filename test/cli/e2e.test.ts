@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../src/capture/writer.js';
 import { udpFrame } from '../../src/synth/frames.js';
 import { build, ROOT, spawnSynfin, synfin, tempDir, writeTemp } from './run.js';
-import { scenarioPcap, scenarioSplit, T0 } from './scenario.js';
+import { graceful, scenarioPcap, scenarioSplit, T0 } from './scenario.js';
 
 let dir = '';
 let cap = '';
@@ -219,6 +219,22 @@ describe('stuck', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toMatch(/^nothing stuck/);
     expect(synfin(['flows', cap, '--fail-on', 'stuck', '--format', 'csv']).code).toBe(1);
+  });
+});
+
+describe('port reuse while in TIME_WAIT', () => {
+  // 10.0.0.1:40000 → 10.0.0.5:80 closes gracefully (client TIME_WAIT from T0+0.008), then a new SYN on
+  // the same 4-tuple at T0+10: inside Linux's 60 s TIME_WAIT, so a reuse (RFC 9293 §3.6.1); with
+  // --time-wait 5 the old connection's TIME_WAIT was over at T0+5.008 and nothing is flagged.
+  it('the new connection is flagged and stuck lists its 4-tuple', () => {
+    const pkts = [...graceful(0, ['10.0.0.1', 40000], ['10.0.0.5', 80], 1000, 5000), ...graceful(10, ['10.0.0.1', 40000], ['10.0.0.5', 80], 900000, 700000)];
+    const f = writeTemp(dir, 'reuse.pcap', writePcap(pkts));
+    const rs = byId(ndjson([f]));
+    expect(rs.map((r) => r.portReuse)).toEqual([false, true]);
+    const text = synfin(['stuck', f]).stdout;
+    expect(text).toContain('1 4-tuple was reused by a new SYN while still in TIME_WAIT:\n  10.0.0.1:40000 → 10.0.0.5:80 (flow 2)');
+    expect(ndjson([f, '--time-wait', '5']).map((r) => r.portReuse)).toEqual([false, false]);
+    expect(synfin(['stuck', f, '--time-wait', '5']).stdout).not.toContain('reused');
   });
 });
 

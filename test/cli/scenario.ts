@@ -52,7 +52,7 @@ function udp(t: number, from: [string, number], to: [string, number], len: numbe
 }
 
 /** Handshake + optional data, relative sequence numbers from ISNs c / s. */
-function graceful(t: number, c: [string, number], s: [string, number], isnC: number, isnS: number): WritePacket[] {
+export function graceful(t: number, c: [string, number], s: [string, number], isnC: number, isnS: number): WritePacket[] {
   return [
     tcp({ t, from: c, to: s, flags: 'S', seq: isnC, opts: true }),
     tcp({ t: t + 0.001, from: s, to: c, flags: 'SA', seq: isnS, ack: isnC + 1, opts: true }),
@@ -67,7 +67,7 @@ function graceful(t: number, c: [string, number], s: [string, number], isnC: num
   ];
 }
 
-function halfClosed(t: number, c: [string, number], s: [string, number], isnC: number, isnS: number): WritePacket[] {
+export function halfClosed(t: number, c: [string, number], s: [string, number], isnC: number, isnS: number): WritePacket[] {
   return [
     tcp({ t, from: c, to: s, flags: 'S', seq: isnC, opts: true }),
     tcp({ t: t + 0.001, from: s, to: c, flags: 'SA', seq: isnS, ack: isnC + 1, opts: true }),
