@@ -67,8 +67,8 @@ export class SideState {
 export class Conn {
   id: number;
   kind: Kind;
-  /** Table key (a copy), for deletion. */
-  key: Uint32Array;
+  /** Hash of the table key, for deletion. */
+  keyHash: number;
   /** The key's lo endpoint is the client. */
   clientIsLo = true;
   directionInferred = false;
@@ -138,10 +138,10 @@ export class Conn {
   prev: Conn | null = null;
   next: Conn | null = null;
 
-  constructor(id: number, kind: Kind, key: Uint32Array, zeek: ZeekConn) {
+  constructor(id: number, kind: Kind, keyHash: number, zeek: ZeekConn) {
     this.id = id;
     this.kind = kind;
-    this.key = key;
+    this.keyHash = keyHash;
     this.zeek = zeek;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The flow table: open addressing (linear probing, backward-shift deletion, no tombstones) over
- * numeric keys. A key is 12 uint32 words in one flat Uint32Array:
+ * numeric keys. A key is 12 32-bit words in one flat Int32Array (Smi-friendly for V8):
  *
  *   w0  proto | ipVersion << 8
  *   w1  VLAN ids (vlan0 << 12 | vlan1) when VLANs are part of the key, else 0
@@ -20,21 +20,21 @@ const HASH = 11;
 function mix(h: number, v: number): number {
   h ^= Math.imul(v, 0xcc9e2d51);
   h = (h << 15) | (h >>> 17);
-  return Math.imul(h, 0x1b873593) + 0xe6546b64;
+  return (Math.imul(h, 0x1b873593) + 0xe6546b64) | 0;
 }
 
 function be32(b: Uint8Array, i: number): number {
-  return ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
+  return (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3];
 }
 
 export class FlowTable<T> {
-  private keys: Uint32Array;
+  private keys: Int32Array;
   private vals: (T | null)[];
   private mask: number;
   /** Number of entries. */
   size = 0;
   /** The key last built by keyV4 / keyV6. */
-  readonly scratch = new Uint32Array(W);
+  readonly scratch = new Int32Array(W);
   /** After keyV4 / keyV6: the packet's source is the key's lo endpoint. */
   srcIsLo = true;
   private slot = -1;
@@ -42,7 +42,7 @@ export class FlowTable<T> {
   constructor(initialCapacity = 1024) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.keys = new Uint32Array(cap * W);
+    this.keys = new Int32Array(cap * W);
     this.vals = new Array<T | null>(cap).fill(null);
     this.mask = cap - 1;
   }
@@ -53,10 +53,12 @@ export class FlowTable<T> {
     src >>>= 0;
     dst >>>= 0;
     const lo = src < dst || (src === dst && sport <= dport);
+    src |= 0;
+    dst |= 0;
     this.srcIsLo = lo;
     k[0] = proto | (4 << 8);
     k[1] = vlan;
-    k[2] = lo ? ((sport << 16) | dport) >>> 0 : ((dport << 16) | sport) >>> 0;
+    k[2] = lo ? (sport << 16) | dport : (dport << 16) | sport;
     k[3] = lo ? src : dst;
     k[4] = 0;
     k[5] = 0;
@@ -78,8 +80,8 @@ export class FlowTable<T> {
     const k = this.scratch;
     let cmp = 0;
     for (let i = 0; i < 16 && cmp === 0; i += 4) {
-      const a = be32(src, i);
-      const b = be32(dst, i);
+      const a = be32(src, i) >>> 0;
+      const b = be32(dst, i) >>> 0;
       cmp = a < b ? -1 : a > b ? 1 : 0;
     }
     const lo = cmp < 0 || (cmp === 0 && sport <= dport);
@@ -88,7 +90,7 @@ export class FlowTable<T> {
     const b = lo ? dst : src;
     k[0] = proto | (6 << 8);
     k[1] = vlan;
-    k[2] = lo ? ((sport << 16) | dport) >>> 0 : ((dport << 16) | sport) >>> 0;
+    k[2] = lo ? (sport << 16) | dport : (dport << 16) | sport;
     let h = mix(0x9747b28c, k[0]);
     h = mix(h, k[1]);
     h = mix(h, k[2]);
@@ -107,15 +109,12 @@ export class FlowTable<T> {
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
-    return h >>> 0;
+    return h;
   }
 
   /** Look up the scratch key. Remembers the slot for a following set(). */
   get(): T | null {
-    return this.find(this.scratch);
-  }
-
-  private find(k: Uint32Array): T | null {
+    const k = this.scratch;
     const keys = this.keys;
     const h = k[HASH];
     let i = h & this.mask;
@@ -164,20 +163,26 @@ export class FlowTable<T> {
     this.vals[this.slot] = v;
   }
 
-  /** Copy of the scratch key (per connection, so it can be deleted later). */
-  copyKey(): Uint32Array {
-    return this.scratch.slice();
+  /** Hash of the scratch key (a connection keeps it, to be deleted later without a key copy). */
+  hash(): number {
+    return this.scratch[HASH];
   }
 
-  /** Remove the entry with this key (a copy made by copyKey), if present. Backward-shift deletion. */
-  delete(key: Uint32Array): boolean {
-    // Does not touch `scratch` or the slot remembered for set() … except that it may move entries,
-    // so a get() must precede the next set().
-    if (this.find(key) === null) return false;
+  /**
+   * Remove the entry holding `v`, whose key hashed to `hash`. Backward-shift deletion. Does not
+   * touch `scratch`, but entries may move: a get() must precede the next set().
+   */
+  delete(hash: number, v: T): boolean {
     const keys = this.keys;
     const vals = this.vals;
     const mask = this.mask;
-    let i = this.slot;
+    let i = hash & mask;
+    for (;;) {
+      const x = vals[i];
+      if (x === null) return false;
+      if (x === v) break;
+      i = (i + 1) & mask;
+    }
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
@@ -206,7 +211,7 @@ export class FlowTable<T> {
     const oldKeys = this.keys;
     const oldVals = this.vals;
     const cap = oldVals.length * 2;
-    this.keys = new Uint32Array(cap * W);
+    this.keys = new Int32Array(cap * W);
     this.vals = new Array<T | null>(cap).fill(null);
     this.mask = cap - 1;
     for (let s = 0; s < oldVals.length; s++) {

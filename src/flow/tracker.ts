@@ -259,7 +259,7 @@ export class FlowTracker {
     if (c.done) return;
     c.done = true;
     this.unlink(c);
-    if (removeFromTable) this.table.delete(c.key);
+    if (removeFromTable) this.table.delete(c.keyHash, c);
     const r = buildRecord(c, refSec, refNsec, this.o.transitions);
     c.analysis = null;
     c.transitions = null;
@@ -349,7 +349,7 @@ export class FlowTracker {
       this.evictOne();
       this.table.get();
     }
-    const c = new Conn(++this.nextId, kind, this.table.copyKey(), new ZeekConn(PROTO_NAMES[kind]));
+    const c = new Conn(++this.nextId, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
     c.clientIsLo = srcIsClient === this.table.srcIsLo;
     c.directionInferred = inferred;
     c.ipVersion = p.ipVersion === 6 ? 6 : 4;
