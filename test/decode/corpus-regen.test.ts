@@ -13,15 +13,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CORPUS, CORPUS_FIELDS } from './corpus-fields.js';
 
-export const CORPUS = '../shared/corpus/tcpdump';
-export const CORPUS_FIELDS = [
-  'frame.number', 'frame.len', 'frame.cap_len', 'frame.protocols', '_ws.malformed',
-  'ip.src', 'ip.dst', 'ipv6.src', 'ipv6.dst',
-  'tcp.srcport', 'tcp.dstport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.flags', 'tcp.window_size_value', 'tcp.len',
-  'tcp.options.mss_val', 'tcp.options.wscale.shift',
-  'udp.srcport', 'udp.dstport', 'icmp.type', 'icmpv6.type',
-];
 /** pcap/pcapng link-type names (as capinfos -T -E prints them) the decoder supports. */
 const SUPPORTED = new Set(['ether', 'linux-sll', 'linux-sll2', 'ppp', 'rawip', 'rawip4', 'rawip6', 'null', 'loop']);
 

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIPv4, formatIPv6 } from '../../src/decode/addr.js';
 import { Malformed, PacketKind, type Packet } from '../../src/decode/packet.js';
-import { CORPUS, CORPUS_FIELDS } from './corpus-regen.test.js';
+import { CORPUS } from './corpus-fields.js';
 import { eachPacket } from './helpers.js';
 
 /** "file#frame" or "file" (every frame) → why the decoder and tshark differ there (reviewed by hand). */
