@@ -5,7 +5,24 @@
 (function () {
   'use strict';
 
-  var D = JSON.parse(document.getElementById('synfin-data').textContent);
+  /** The data: plain JSON, or (big reports) gzip in base64, inflated with the browser's DecompressionStream. */
+  function load(done) {
+    var plain = document.getElementById('synfin-data');
+    if (plain) { done(JSON.parse(plain.textContent)); return; }
+    var gz = document.getElementById('synfin-data-gz');
+    if (typeof DecompressionStream === 'undefined') {
+      document.getElementById('app').textContent = 'This report is compressed and needs a browser with DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 or later).';
+      return;
+    }
+    var bin = atob(gz.textContent.replace(/\s+/g, ''));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
+      .then(function (text) { done(JSON.parse(text)); })
+      .catch(function (e) { document.getElementById('app').textContent = 'The report data could not be read: ' + e.message; });
+  }
+
+  load(function (D) {
   var F = D.flows;
   var E = D.events;
   var S = D.strings;
@@ -1062,4 +1079,5 @@
     for (var q = 0; q < N; q++) if (F.id[q] === +m[1]) { select(q, true); break; }
   }
   document.documentElement.setAttribute('data-ready', '1');
+  });
 })();
