@@ -179,7 +179,13 @@ export class Decoder {
 
   private ether(o: number): void {
     if (this.capEnd - o < 14) return this.linkShort();
-    this.etherType(be16(this.b, o + 12), o + 14);
+    const et = be16(this.b, o + 12);
+    if (et === ETH_IPV4) {
+      // Fast path for the common case: untagged IPv4.
+      this.p.etherType = ETH_IPV4;
+      return this.ipv4(o + 14, this.wireEnd());
+    }
+    this.etherType(et, o + 14);
   }
 
   /** Dispatch on an EtherType at offset o (after the link header), walking VLAN tags first. */
@@ -962,6 +968,8 @@ export class Decoder {
     const et = this.peekEt;
     const p = this.p;
     if (inner < 0 || (et !== ETH_IPV4 && et !== ETH_IPV6) || p.tunnelDepth >= MAX_TUNNEL_DEPTH) {
+      // The inner headers were cut by the snaplen: say so (the outer packet is still described).
+      if (inner < 0 && this.cut && limit > this.capEnd) p.truncated = true;
       if (kind === TunnelKind.GRE || kind === TunnelKind.IPinIP) this.otherIp(outerL4, limit);
       return;
     }

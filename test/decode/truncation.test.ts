@@ -64,3 +64,14 @@ describe('really that short (origLen = capLen)', () => {
     });
   }
 });
+
+describe('tunnels cut by the snaplen', () => {
+  it('VXLAN cut inside the inner Ethernet header: the outer UDP datagram, marked truncated', async () => {
+    const { vxlanFrame } = await import('../../src/synth/frames.js');
+    const inner = tcpFrame({ src: '172.16.0.1', dst: '172.16.0.2', sport: 1, dport: 2, seq: 3, flags: 'S' });
+    const f = vxlanFrame(inner);
+    // outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50; cut 6 bytes into the inner Ethernet header
+    const p = decodeFrame(f.subarray(0, 56), 1, { origLen: f.length });
+    expect([p.kind, p.truncated, p.tunnelDepth, p.dstPort]).toEqual([PacketKind.Udp, true, 0, 4789]);
+  });
+});
