@@ -106,6 +106,8 @@ if (!HAVE_CHROMIUM) {
         expect(await shownIds(w)).toEqual([1, 3]);
         await filter(w, 'state:NOPE');
         expect(await w.page.textContent('#filter-error')).toContain('no state');
+        await filter(w, 'colour:red');
+        expect(await w.page.textContent('#filter-error')).toBe('unknown filter key colour:');
         await filter(w, 'nothing-matches-this');
         expect(await shownIds(w)).toEqual([]);
         expect(await w.page.textContent('#flow-grid')).toContain('No connection matches the filter.');

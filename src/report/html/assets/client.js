@@ -716,8 +716,12 @@
         fn = function (i) { return (F.fl[i] & bit) !== 0; };
       }
     }
+    if (!fn && m && m[2] === ':' && m[3] !== '' && /^[a-z]+$/i.test(m[1]) && !/^[0-9a-f]{1,4}$/i.test(m[1])) {
+      // "word:value" with an unknown word (hex words such as "fe" may start an IPv6 address).
+      throw new Error('unknown filter key ' + m[1] + ':');
+    }
     if (!fn) {
-      var w = (m ? term : term).toLowerCase();
+      var w = term.toLowerCase();
       fn = function (i) { return rowSearch(i).indexOf(w) >= 0; };
     }
     return neg ? function (i) { return !fn(i); } : fn;
