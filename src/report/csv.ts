@@ -23,12 +23,10 @@ export function csvHeader(): string {
 }
 
 export function csvRow(r: FlowRecord): string {
-  let out = '';
-  for (let i = 0; i < CSV_FIELDS.length; i++) {
-    if (i) out += ',';
-    out += csvField(CSV_FIELDS[i].get(r));
-  }
-  return out + CSV_EOL;
+  // join() gives one flat string (+= would leave a rope of 60 pieces alive while rows wait in Reorder).
+  const cells = new Array<string>(CSV_FIELDS.length);
+  for (let i = 0; i < CSV_FIELDS.length; i++) cells[i] = csvField(CSV_FIELDS[i].get(r));
+  return cells.join(',') + CSV_EOL;
 }
 
 export function csvColumns(): string[] {

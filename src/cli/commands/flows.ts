@@ -90,26 +90,27 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       if (format === 'csv') out.write(csvHeader());
       else if (format === 'zeek') out.write(zeekHeader(openTime));
     };
+    const line = (r: FlowRecord): string => (format === 'ndjson' ? ndjsonLine(r) : format === 'csv' ? csvRow(r) : zeekRow(r));
     const emit = (r: FlowRecord) => {
       start();
-      if (format === 'ndjson') out.write(ndjsonLine(r));
-      else if (format === 'csv') out.write(csvRow(r));
-      else out.write(zeekRow(r));
+      out.write(line(r));
     };
-    const emitLimited = (r: FlowRecord) => {
+    const emitLimited = (s: string) => {
       if (emitted >= limit) return;
-      emit(r);
+      start();
+      out.write(s);
       emitted++;
       if (emitted >= limit && !a['fail-on']) {
         limitReached = true;
         ac.abort(); // nothing more to print: stop reading
       }
     };
-    const reorder = new Reorder<FlowRecord>(emitLimited);
+    // Waiting records are kept as their formatted line (compact, and the record object dies young).
+    const reorder = new Reorder<string>(emitLimited);
     const onRecord = (r: FlowRecord) => {
       const keep = !filter || filter(r);
       if (keep) stuck.add(r);
-      if (streaming) reorder.push(r.id, keep ? r : null);
+      if (streaming) reorder.push(r.id, keep && emitted < limit ? line(r) : null);
       else if (keep) kept.push(r);
     };
     const res = await runAnalysis(a, { onRecord, controller: ac });
