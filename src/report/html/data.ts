@@ -113,7 +113,28 @@ export interface FlowColumns {
   en: number[];
   /** When packets were left out between a connection's first and last ones: how many of its events are the first ones (0 = no gap). */
   eh: number[];
+  /** Embedded transitions of each row (rows in order, like en). */
+  tn: number[];
 }
+
+/** Columns of the embedded state transitions. */
+export interface TransitionColumns {
+  /** Seconds since the connection's first packet. */
+  t: number[];
+  frame: number[];
+  /** 0 = client, 1 = server. */
+  side: number[];
+  /** Index into STATES (0 = none). */
+  from: number[];
+  to: number[];
+  /** 1 when deduced rather than seen. */
+  inf: number[];
+  /** The segment that caused it (string pool). */
+  cause: number[];
+}
+
+/** At most this many transitions are embedded (about 7 per TCP connection); later connections get none. */
+export const MAX_TRANSITIONS = 1_000_000;
 
 /** Columns of the embedded packet events, grouped by connection in row order (FlowColumns.en counts them). */
 export interface EventColumns {
@@ -186,6 +207,8 @@ export interface ReportData {
   stuckAfter: number;
   flows: FlowColumns;
   events: EventColumns;
+  /** State transitions of both sides, grouped by row like the events (FlowColumns.tn counts them). */
+  transitions: TransitionColumns;
 }
 
 /** The stuck panel: the groups, TIME_WAIT hosts and port reuses of `synfin stuck`, with its sentences. */
@@ -380,8 +403,11 @@ export class ReportBuilder {
   private readonly cols: FlowColumns = {
     id: [], proto: [], cip: [], cport: [], sip: [], sport: [], cst: [], sst: [], cage: [], sage: [], td: [], zs: [],
     zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
-    lost: [], fl: [], en: [], eh: [],
+    lost: [], fl: [], en: [], eh: [], tn: [],
   };
+  private readonly tr: TransitionColumns = { t: [], frame: [], side: [], from: [], to: [], inf: [], cause: [] };
+  /** Offset of each added record's transitions in `tr`. */
+  private readonly trOff: number[] = [];
   /** Raw start times, made relative to the capture's first packet in finish(). */
   private readonly startSec: number[] = [];
   private readonly startNsec: number[] = [];
@@ -459,6 +485,22 @@ export class ReportBuilder {
     );
     // Packets seen, for the cut flag (replaced by the embedded count in finish()).
     cols.en.push(r.packets.client + r.packets.server);
+    // State transitions (when analyze() was asked for them), within MAX_TRANSITIONS.
+    const trs = r.transitions ?? [];
+    const tr = this.tr;
+    this.trOff.push(tr.t.length);
+    const take = tr.t.length + trs.length <= MAX_TRANSITIONS ? trs.length : 0;
+    for (let k = 0; k < take; k++) {
+      const x = trs[k];
+      tr.t.push(round6(x.tsSec - r.startSec + (x.tsNsec - r.startNsec) / 1e9));
+      tr.frame.push(x.frame);
+      tr.side.push(x.side === 'client' ? 0 : 1);
+      tr.from.push(stateIndex(x.from));
+      tr.to.push(stateIndex(x.to));
+      tr.inf.push(x.inferred ? 1 : 0);
+      tr.cause.push(this.str(x.cause));
+    }
+    cols.tn.push(take);
 
     if (r.proto === 'tcp') {
       // Teardown kinds are TCP's (as `synfin summary` counts them).
@@ -488,6 +530,13 @@ export class ReportBuilder {
     for (const k of Object.keys(this.cols) as (keyof FlowColumns)[]) cols[k] = order.map((i) => this.cols[k][i]);
     const startSec = order.map((i) => this.startSec[i]);
     const startNsec = order.map((i) => this.startNsec[i]);
+    const trKeys = Object.keys(this.tr) as (keyof TransitionColumns)[];
+    const transitions = {} as TransitionColumns;
+    for (const k of trKeys) transitions[k] = [];
+    for (const i of order) {
+      const at = this.trOff[i];
+      for (let j = 0; j < this.cols.tn[i]; j++) for (const k of trKeys) transitions[k].push(this.tr[k][at + j]);
+    }
 
     let firstSec = input.firstSec;
     let firstNsec = input.firstNsec ?? 0;
@@ -604,6 +653,7 @@ export class ReportBuilder {
       stuckAfter: this.stuckAfter,
       flows: cols,
       events: ev,
+      transitions,
     };
   }
 }

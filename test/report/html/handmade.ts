@@ -4,7 +4,7 @@
  * ladder, rows, stuck groups) come from these sequences, not from the report code.
  */
 import type { CaptureInfo } from '../../../src/capture/types.js';
-import type { DirectionAnalysis, FlowRecord, LayerCounts, PacketEvent, Side, TcpState } from '../../../src/flow/types.js';
+import type { DirectionAnalysis, FlowRecord, LayerCounts, PacketEvent, Side, TcpState, Transition } from '../../../src/flow/types.js';
 import { Note } from '../../../src/flow/types.js';
 import type { ReportInput } from '../../../src/report/html/data.js';
 
@@ -139,6 +139,29 @@ export const RETRANS_STEPS: Step[] = [
 ];
 
 /**
+ * The transitions a step list implies: one per change of a side's state, caused by that packet.
+ * (Derived from the hand-written states after each packet, not from synfin.)
+ */
+export function transitionsOf(flow: number, steps: Step[], firstFrame = 1, dt = 0.001): Transition[] {
+  const out: Transition[] = [];
+  let prev: [TcpState | null, TcpState | null] = [null, null];
+  steps.forEach((st, k) => {
+    const rel = st[9] ?? k * dt;
+    const now: [TcpState | null, TcpState | null] = [st[6], st[7]];
+    (['client', 'server'] as Side[]).forEach((side, j) => {
+      if (now[j] !== prev[j] && now[j] !== null) {
+        out.push({
+          flow, time: '', tsSec: T0 + Math.floor(rel), tsNsec: Math.round((rel - Math.floor(rel)) * 1e9), frame: firstFrame + k, side,
+          from: prev[j], to: now[j]!, cause: `${st[0]}→${st[0] === 'client' ? 'server' : 'client'} seq=${st[2]} ack=${st[3]}`, inferred: false,
+        });
+      }
+    });
+    prev = now;
+  });
+  return out;
+}
+
+/**
  * The small report: 5 connections.
  *  1 graceful (10 packets), 2 reset-server with a retransmission (7 packets),
  *  3 server stuck in CLOSE_WAIT for 120 s (no detail embedded: not given events),
@@ -152,6 +175,8 @@ export function smallInput(file = 'handmade.pcap'): { input: ReportInput; events
     record({ id: 4, proto: 'udp', client: ['10.0.0.1', 53000], server: ['10.0.0.53', 53], start: 3, duration: 0.02, packets: [1, 1], bytes: [40, 120], rttMs: null, zeek: ['SF', 'Dd'], service: 'dns' }),
     record({ id: 5, client: ['10.0.0.1', 40002], server: ['10.0.0.9', 22], start: 4, duration: 3, packets: [3, 0], state: ['SYN_SENT', null], stateSeconds: [30, null], teardown: 'unanswered', rttMs: null, zeek: ['S0', 'S'] }),
   ];
+  // Connection 1 starts at T0 exactly, so its transitions' times are those of its steps.
+  records[0].transitions = transitionsOf(1, GRACEFUL_STEPS, 1);
   const ev = [
     ...events(1, GRACEFUL_STEPS, 1),
     ...events(2, RETRANS_STEPS, 11),

@@ -145,6 +145,14 @@ if (!HAVE_CHROMIUM) {
         expect(await w.page.$eval('#tsg canvas', (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(200);
         expect(await bluePixels(w, '#tsg canvas')).toBeGreaterThan(20);
         expect(await w.page.evaluate(() => location.hash)).toBe('#flow=1');
+        // States over time: client SYN_SENT, ESTABLISHED, FIN_WAIT_1, TIME_WAIT; server SYN_RECEIVED, ESTABLISHED,
+        // CLOSE_WAIT, LAST_ACK, CLOSED (the states after each packet in handmade.ts's GRACEFUL_STEPS).
+        const lanes = await w.page.$$eval('#states .tl-seg', (g) => g.map((x) => `${x.getAttribute('data-side')} ${x.getAttribute('data-state')}`));
+        expect(lanes).toEqual([
+          'client SYN_SENT', 'client ESTABLISHED', 'client FIN_WAIT_1', 'client TIME_WAIT',
+          'server SYN_RECEIVED', 'server ESTABLISHED', 'server CLOSE_WAIT', 'server LAST_ACK', 'server CLOSED',
+        ]);
+        expect(await w.page.$$eval('#transitions tr', (r) => r.length)).toBe(1 + 9);
         await w.page.screenshot({ path: resolve(OUT, 'report-small-detail.png'), fullPage: true });
         expect(w.errors).toEqual([]);
       });

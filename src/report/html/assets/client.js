@@ -30,6 +30,9 @@
   // Each row's packet events follow the previous rows' events: offsets are the running sum of counts.
   F.eo = new Array(N);
   for (var o = 0, acc = 0; o < N; o++) { F.eo[o] = acc; acc += F.en[o]; }
+  var T = D.transitions;
+  F.to = new Array(N);
+  for (var o2 = 0, acc2 = 0; o2 < N; o2++) { F.to[o2] = acc2; acc2 += F.tn[o2]; }
   var STATES = D.states;
   var TEARDOWNS = D.teardowns;
   var PROTOS = D.protos;
@@ -829,6 +832,7 @@
     if (isTcp && F.zw[i] > 0) facts.appendChild(fact('Zero window', fmtDur(F.zw[i])));
     if (flags.length) facts.appendChild(fact('Notes', flags.join('; ')));
     detailEl.appendChild(facts);
+    if (F.tn[i]) detailEl.appendChild(statesBlock(i));
 
     var n = F.en[i], off = F.eo[i];
     var total = F.pc[i] + F.ps[i];
@@ -941,6 +945,83 @@
     }
     return svg;
   }
+  var STATE_BG = {
+    ESTABLISHED: '#d7efdf', CLOSED: '#e6e9ee', TIME_WAIT: '#dbe5fb', CLOSE_WAIT: '#fbe1c4', LAST_ACK: '#fbe1c4', CLOSING: '#fbe1c4',
+    FIN_WAIT_1: '#ecdcfb', FIN_WAIT_2: '#ecdcfb', SYN_SENT: '#faedb5', SYN_RECEIVED: '#faedb5', LISTEN: '#e6e9ee'
+  };
+
+  /**
+   * Both sides' states over the connection's life, from its transitions: one lane per side, a block per state.
+   * The time axis is ordinal (one step per transition) so that a 40 µs handshake and a 4-minute CLOSE_WAIT are
+   * both readable; each block says how long it lasted. The last state lasts until the end of the capture.
+   */
+  function statesBlock(i) {
+    var n = F.tn[i], off = F.to[i];
+    var capEnd = Math.max(sum.span - F.start[i], F.dur[i], T.t[off + n - 1]);
+    var times = [];
+    for (var k = 0; k < n; k++) times.push(T.t[off + k]);
+    times.sort(function (a, b) { return a - b; });
+    times = times.filter(function (t, j) { return j === 0 || t !== times[j - 1]; });
+    var W = Math.max(600, Math.floor(detailEl.clientWidth) - 56), LX = 64, RX = 12, LANE = 30, Y0 = 8, GAP = 10;
+    var slot = (W - LX - RX) / times.length;
+    function xOf(t) {
+      if (t >= capEnd && t > times[times.length - 1]) return W - RX;
+      var lo = 0, hi = times.length - 1;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (times[mid] < t) lo = mid + 1; else hi = mid; }
+      return LX + lo * slot;
+    }
+    var H = Y0 + 2 * LANE + GAP + 30;
+    var svg = s('svg', { class: 'timeline', viewBox: '0 0 ' + W + ' ' + H, width: W, height: H, role: 'img', 'aria-label': 'States of both sides over time' });
+    [0, 1].forEach(function (side) {
+      var y = Y0 + side * (LANE + GAP);
+      svg.appendChild(s('text', { x: 0, y: y + LANE / 2 + 4, class: 'lane' }, side ? 'server' : 'client'));
+      var mine = [];
+      for (var k = 0; k < n; k++) if (T.side[off + k] === side) mine.push(off + k);
+      mine.sort(function (a, b) { return T.t[a] - T.t[b] || a - b; });
+      mine.forEach(function (e, j) {
+        var t0 = T.t[e], t1 = j + 1 < mine.length ? T.t[mine[j + 1]] : capEnd;
+        var x0 = xOf(t0), x1 = j + 1 < mine.length ? xOf(t1) : W - RX;
+        if (x1 - x0 < 1) x1 = x0 + 1;
+        var st = STATES[T.to[e]] || '?';
+        var g = s('g', { class: 'tl-seg', 'data-side': side ? 'server' : 'client', 'data-state': st });
+        g.appendChild(s('rect', { x: x0, y: y, width: x1 - x0, height: LANE, rx: 3, fill: STATE_BG[st] || '#eef0f3', stroke: '#fff', 'stroke-width': 2 }));
+        var label = st + ' · ' + (fmtDur(t1 - t0) || '0 s') + (j + 1 < mine.length ? '' : '+');
+        var fits = (x1 - x0) > label.length * 6.4 + 8;
+        var short = (x1 - x0) > st.length * 6.4 + 8;
+        if (fits || short) g.appendChild(s('text', { x: (x0 + x1) / 2, y: y + LANE / 2 + 4, 'text-anchor': 'middle', fill: stateColor(T.to[e]), class: 'seg' }, fits ? label : st));
+        g.appendChild(s('title', {}, (side ? 'server ' : 'client ') + stateName(T.from[e]) + ' → ' + st + ' at +' + t0.toFixed(6) + ' s (frame ' + T.frame[e] + ')' +
+          (T.inf[e] ? ', inferred' : '') + '\n' + S[T.cause[e]] + '\nin ' + st + ' for ' + fmtDur(t1 - t0) + (j + 1 < mine.length ? '' : ' (until the end of the capture)')));
+        svg.appendChild(g);
+      });
+    });
+    // Time ticks under the lanes, thinned when crowded.
+    var every = Math.max(1, Math.ceil(70 / slot));
+    var ty = Y0 + 2 * LANE + GAP + 16;
+    times.forEach(function (t, j) {
+      var x = LX + j * slot;
+      svg.appendChild(s('line', { x1: x, y1: Y0, x2: x, y2: ty - 10, stroke: '#c4cad4', 'stroke-dasharray': '2 3' }));
+      if (j % every === 0) svg.appendChild(s('text', { x: x, y: ty, 'text-anchor': j === 0 ? 'start' : 'middle', class: 'tick' }, fmtOffset(t)));
+    });
+    svg.appendChild(s('text', { x: W - RX, y: ty, 'text-anchor': 'end', class: 'tick' }, 'capture end ' + fmtOffset(capEnd)));
+
+    var rows = h('table', { class: 'plain', id: 'transitions' });
+    rows.appendChild(h('tr', null, h('th', { class: 'n', text: 'Time' }), h('th', { class: 'n', text: 'Frame' }), h('th', { text: 'Side' }),
+      h('th', { text: 'From' }), h('th', { text: 'To' }), h('th', { text: 'Caused by' })));
+    var idx = [];
+    for (var q = 0; q < n; q++) idx.push(off + q);
+    idx.sort(function (a, b) { return T.t[a] - T.t[b] || a - b; });
+    idx.forEach(function (e) {
+      rows.appendChild(h('tr', null, h('td', { class: 'n mono', text: '+' + T.t[e].toFixed(6) }), h('td', { class: 'n', text: '#' + T.frame[e] }),
+        h('td', { text: T.side[e] ? 'server' : 'client' }), h('td', null, T.from[e] ? badge(stateName(T.from[e]), 's-' + stateName(T.from[e])) : '—'),
+        h('td', null, badge(stateName(T.to[e]), 's-' + stateName(T.to[e]))),
+        h('td', { class: 'mono' }, S[T.cause[e]], T.inf[e] ? h('span', { class: 'note', text: ' (inferred)' }) : null)));
+    });
+    return h('div', { class: 'graph', id: 'states' },
+      h('h3', null, 'States over time', h('span', { class: 'sub', text: 'one step per transition; each block says how long the side stayed in that state' })),
+      h('div', { class: 'plot tl-box' }, svg),
+      h('details', null, h('summary', { text: n + ' state transition' + (n === 1 ? '' : 's') }), rows));
+  }
+
   function stateColor(k) {
     var st = STATES[k];
     if (st === 'ESTABLISHED') return '#17683d';
