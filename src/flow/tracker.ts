@@ -457,15 +457,13 @@ export class FlowTracker {
       if ((flags & (SYN | ACK | RST)) === SYN) {
         const x = c.sides[dir];
         const y = c.sides[1 - dir];
-        const a = c.sides[0].state;
-        const b = c.sides[1].state;
-        const closedOrTw = c.finalT >= 0 || a === St.TIME_WAIT || b === St.TIME_WAIT || a === St.CLOSED || b === St.CLOSED;
-        // Same connection: a retransmitted SYN (same ISN), or the peer's SYN of a simultaneous open.
+        // Same connection: a retransmitted SYN (same ISN — also after a RST, as Windows retries a
+        // refused connect), or the peer's SYN of a simultaneous open. Anything else: new incarnation.
         const same = x.synSeen
           ? !x.synWasAck && x.isn === p.seq >>> 0
           : x.state === St.NONE && y.state === St.SYN_SENT;
-        if (!same || closedOrTw) {
-          const inTw = a === St.TIME_WAIT || b === St.TIME_WAIT;
+        if (!same) {
+          const inTw = x.state === St.TIME_WAIT || y.state === St.TIME_WAIT;
           this.endIncarnation(c, p, rec, t);
           c = this.create(p, rec, t, Kind.TCP, true, false, true);
           dir = 0;

@@ -131,6 +131,25 @@ describe('incarnations on one 4-tuple', () => {
     ]);
   });
 
+  it('a refused SYN retried with the same ISN is the same connection (SYN retransmission)', () => {
+    const c = new Conversation({ start: T0 })
+      .syn()
+      .rst('server', { seq: 0, ack: 1 })
+      .syn({ after: 0.5 })
+      .rst('server', { seq: 0, ack: 1 });
+    const r = run(c);
+    expect(r.records).toHaveLength(1);
+    // §3.10.7.3: RST → CLOSED; the retried SYN: CLOSED → SYN_SENT (§3.3.2 active OPEN); RST again.
+    expect(r.states).toEqual([
+      ['SYN_SENT', null],
+      ['CLOSED', 'CLOSED'],
+      ['SYN_SENT', 'CLOSED'],
+      ['CLOSED', 'CLOSED'],
+    ]);
+    expect(r.records[0].teardown).toBe('rejected');
+    expect(r.records[0].handshake!.synRetransmissions).toBe(1);
+  });
+
   it('a SYN long after TIME_WAIT expired: a fresh connection', () => {
     const b = new Conversation({ start: T0 + 100, clientIsn: 3 }).syn();
     const r = run([graceful(), b], { timeWait: 60 });
