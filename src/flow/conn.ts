@@ -97,6 +97,8 @@ export class Conn {
   analysis: TcpSeqAnalysis | null = null;
   zeek: ZeekConn;
 
+  /** A TCP segment (not a later fragment) has been processed. */
+  segmentSeen = false;
   stateInferred = false;
   /** First FIN of the connection: which side sent it (−1 none). */
   firstFinBy = -1;

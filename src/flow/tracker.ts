@@ -428,6 +428,7 @@ export class FlowTracker {
       dir = srcIsClient ? 0 : 1;
     } else dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
     this.count(c, dir, p, rec, t);
+    if (p.isFragment && p.fragOffset !== 0) return; // a later fragment: bytes only
     c.zeek.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
     if (c.traced) this.emitPacket(c, p, rec, dir, 0);
     // An ICMP destination unreachable (ICMPv4 type 3, ICMPv6 type 1) quoting a flow marks that flow.
@@ -481,8 +482,11 @@ export class FlowTracker {
       c = this.create(p, rec, t, Kind.TCP, srcIsClient, inferred, false);
       dir = srcIsClient ? 0 : 1;
     }
-    const first = c.sides[0].packets + c.sides[1].packets === 0;
     this.count(c, dir, p, rec, t);
+    // A later IPv4/IPv6 fragment attributed to this flow carries no TCP header: bytes only.
+    if (p.isFragment && p.fragOffset !== 0) return;
+    const first = !c.segmentSeen;
+    c.segmentSeen = true;
     notes |= c.analysis!.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
 
     this.curPkt = p;

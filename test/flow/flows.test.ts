@@ -117,3 +117,26 @@ describe('keys', () => {
     ]);
   });
 });
+
+describe('fragments', () => {
+  it('a later IPv4 fragment of a TCP segment counts bytes but drives no state', async () => {
+    const { fragment } = await import('../../src/synth/frames.js');
+    const c = new Conversation({ start: T0 }).syn().synAck().ack().data('client', 3000);
+    // Replace the 3000-byte segment's frame by its fragments (MTU 1500: 1480 + 1480 + 60 data bytes
+    // of the 20+3000-byte TCP segment, RFC 791 §3.2: offsets in 8-byte units).
+    const seg = c.segments.pop()!;
+    const frags = fragment(seg.frame, 1500);
+    expect(frags).toHaveLength(3);
+    for (const f of frags) c.segments.push({ ...seg, frame: f });
+    const r = run(c);
+    expect(r.records).toHaveLength(1);
+    const rec = r.records[0];
+    expect(rec.packets.client).toBe(2 + 3);
+    // IP bytes: SYN 40 + ACK 40 + three fragments (20 + 1480) + (20 + 1480) + (20 + 60).
+    expect(rec.ipBytes.client).toBe(40 + 40 + 1500 + 1500 + 80);
+    // The first fragment holds the TCP header (a segment event); the later two give no PacketEvent.
+    expect(r.events).toHaveLength(4);
+    expect(r.states[3]).toEqual(['ESTABLISHED', 'ESTABLISHED']);
+    expect(rec.teardown).toBe('none');
+  });
+});
