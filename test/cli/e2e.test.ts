@@ -5,16 +5,18 @@
  */
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../src/capture/writer.js';
 import { udpFrame } from '../../src/synth/frames.js';
-import { build, ROOT, spawnSynfin, synfin, tempDir, writeTemp } from './run.js';
+import { build, cleanup, ROOT, spawnSynfin, synfin, tempDir, writeTemp } from './run.js';
 import { graceful, scenarioPcap, scenarioSplit, T0 } from './scenario.js';
 
 let dir = '';
 let cap = '';
 let capA = '';
 let capB = '';
+
+afterAll(cleanup);
 
 beforeAll(() => {
   build();

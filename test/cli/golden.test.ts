@@ -9,13 +9,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { build, ROOT, synfin } from './run.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, cleanup, ROOT, synfin } from './run.js';
 import { scenarioPcap } from './scenario.js';
 
 const GOLDEN = join(ROOT, 'fixtures/golden');
 const CAP = 'fixtures/golden/scenario.pcap'; // relative: the path appears in some outputs
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+afterAll(cleanup);
 
 beforeAll(() => {
   build();

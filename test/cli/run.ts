@@ -2,7 +2,7 @@
  * Helpers for the end-to-end tests: build the project once (npx tsc), run the BUILT bin/synfin.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +11,12 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export let BIN = join(ROOT, 'bin/synfin');
 
 let built = false;
+const made: string[] = [];
+
+/** Remove the private build and the temporary directories (afterAll). */
+export function cleanup(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 /**
  * Compile the project with its tsconfig into a private copy of the package layout (bin/synfin,
  * package.json, dist/, node_modules → the real one) and run that bin/synfin: the shared dist/ of
@@ -21,6 +27,7 @@ let built = false;
 export function build(): void {
   if (built || process.env.SYNFIN_NO_BUILD === '1') return;
   const pkg = mkdtempSync(join(tmpdir(), 'synfin-build-'));
+  made.push(pkg);
   try {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.json', '--outDir', join(pkg, 'dist')], { cwd: ROOT, stdio: 'pipe' });
   } catch {
@@ -58,7 +65,9 @@ export function spawnSynfin(args: string[], env: Record<string, string> = {}) {
 }
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'synfin-cli-'));
+  const d = mkdtempSync(join(tmpdir(), 'synfin-cli-'));
+  made.push(d);
+  return d;
 }
 
 export function writeTemp(dir: string, name: string, data: Uint8Array | string): string {
