@@ -11,6 +11,7 @@
  * flow) matches only `= null` / `!= <anything else>`.
  */
 import type { FlowRecord } from '../flow/types.js';
+import { formatIPv6, parseIPv6 } from '../decode/addr.js';
 import { FIELD_NAMES, fieldByName, type FieldDef } from './fields.js';
 
 export class WhereError extends Error {
@@ -122,7 +123,12 @@ function makeTerm(field: FieldDef, op: Op, raw: string, quoted: boolean): Predic
       return op === '=' ? v === want : v !== want;
     };
   }
-  const want = raw.toLowerCase();
+  let want = raw.toLowerCase();
+  // Addresses: any valid IPv6 spelling compares equal to the RFC 5952 form records carry.
+  if (field.name.endsWith('.ip') && (op === '=' || op === '!=')) {
+    const v6 = parseIPv6(raw.replace(/^\[(.*)\]$/, '$1'));
+    if (v6) want = formatIPv6(v6);
+  }
   return (r) => {
     const v = get(r);
     if (v === null) return op === '!=';

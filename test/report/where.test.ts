@@ -23,6 +23,12 @@ describe('--where', () => {
     expect(parseWhere("service = 'http'")(rec())).toBe(true);
     expect(parseWhere('service != "h t"')(rec())).toBe(true);
   });
+  it('IPv6 addresses compare in RFC 5952 form whatever the spelling', () => {
+    const v6 = rec({ client: { ip: '2001:db8::1', port: 5 } });
+    expect(parseWhere('client.ip = 2001:0DB8:0:0:0:0:0:0001')(v6)).toBe(true);
+    expect(parseWhere('client.ip = [2001:db8::1]')(v6)).toBe(true);
+    expect(parseWhere('client.ip != 2001:db8::2')(v6)).toBe(true);
+  });
   it('null fields: only = null / != match', () => {
     expect(parseWhere('rtt > 0')(udp)).toBe(false);
     expect(parseWhere('rtt < 1000')(udp)).toBe(false);
