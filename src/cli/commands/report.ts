@@ -59,7 +59,7 @@ export const reportCommand: CommandModule<object, Args> = {
     const events = new EventCollector({ perConnection: a['detail-packets'], tail: a['detail-tail'], maxEvents: a['detail-budget'] });
     // Records stream into the builder (one row each): no FlowRecord is kept.
     const builder = new ReportBuilder(events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
-    const res = await runAnalysis(a, { transitions: true, trace: events.trace, onPacket: events.onPacket, onRecord: builder.add });
+    const res = await runAnalysis(a, { onTransition: builder.onTransition, trace: events.trace, onPacket: events.onPacket, onRecord: builder.add });
     const { html, data } = builderHtml(builder, res);
     writeFileSync(a.output, html);
     const s = data.summary;

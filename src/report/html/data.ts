@@ -13,7 +13,7 @@
 import type { CaptureInfo } from '../../capture/types.js';
 import { isoTime } from '../../capture/time.js';
 import { NOTE_NAMES } from '../../flow/types.js';
-import type { FlowRecord, LayerCounts, PacketEvent, Proto, TcpState, Teardown } from '../../flow/types.js';
+import type { FlowRecord, LayerCounts, PacketEvent, Proto, TcpState, Teardown, Transition } from '../../flow/types.js';
 import { aggregateClientGroups, StuckCollector, stuckLine, stuckMeaning, timeWaitLine } from '../stuck.js';
 import { SummaryBuilder, type SummaryData } from '../summary.js';
 import type { Endpoint, Side } from '../../flow/types.js';
@@ -129,12 +129,14 @@ export interface TransitionColumns {
   to: number[];
   /** 1 when deduced rather than seen. */
   inf: number[];
-  /** The segment that caused it (string pool). */
+  /** The segment that caused it (string pool), −1 when left out (beyond MAX_CAUSES). */
   cause: number[];
 }
 
 /** At most this many transitions are embedded (about 7 per TCP connection); later connections get none. */
 export const MAX_TRANSITIONS = 1_000_000;
+/** Of these, the first this many carry their cause text (the segment that caused them). */
+export const MAX_CAUSES = 100_000;
 
 /** Columns of the embedded packet events, grouped by connection in row order (FlowColumns.en counts them). */
 export interface EventColumns {
@@ -405,9 +407,8 @@ export class ReportBuilder {
     zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
     lost: [], fl: [], en: [], eh: [], tn: [],
   };
-  private readonly tr: TransitionColumns = { t: [], frame: [], side: [], from: [], to: [], inf: [], cause: [] };
-  /** Offset of each added record's transitions in `tr`. */
-  private readonly trOff: number[] = [];
+  /** Transitions as analyze() reports them (onTransition), in capture order; grouped per row in finish(). */
+  private readonly tr = { flow: [] as number[], sec: [] as number[], nsec: [] as number[], frame: [] as number[], side: [] as number[], from: [] as number[], to: [] as number[], inf: [] as number[], cause: [] as number[] };
   /** Raw start times, made relative to the capture's first packet in finish(). */
   private readonly startSec: number[] = [];
   private readonly startNsec: number[] = [];
@@ -443,6 +444,22 @@ export class ReportBuilder {
     }
     return i;
   }
+
+  /** Give to analyze() as onTransition (instead of transitions: true, which keeps them in every record). */
+  readonly onTransition = (t: Transition): void => {
+    const tr = this.tr;
+    if (tr.flow.length >= MAX_TRANSITIONS) return;
+    tr.flow.push(t.flow);
+    tr.sec.push(t.tsSec);
+    tr.nsec.push(t.tsNsec);
+    tr.frame.push(t.frame);
+    tr.side.push(t.side === 'client' ? 0 : 1);
+    tr.from.push(stateIndex(t.from));
+    tr.to.push(stateIndex(t.to));
+    tr.inf.push(t.inferred ? 1 : 0);
+    // The causes ("client→server FIN,ACK seq=1 ack=1") are nearly all distinct: only the first ones are kept.
+    tr.cause.push(tr.flow.length <= MAX_CAUSES ? this.str(t.cause) : -1);
+  };
 
   readonly add = (r: FlowRecord): void => {
     const cols = this.cols;
@@ -485,22 +502,8 @@ export class ReportBuilder {
     );
     // Packets seen, for the cut flag (replaced by the embedded count in finish()).
     cols.en.push(r.packets.client + r.packets.server);
-    // State transitions (when analyze() was asked for them), within MAX_TRANSITIONS.
-    const trs = r.transitions ?? [];
-    const tr = this.tr;
-    this.trOff.push(tr.t.length);
-    const take = tr.t.length + trs.length <= MAX_TRANSITIONS ? trs.length : 0;
-    for (let k = 0; k < take; k++) {
-      const x = trs[k];
-      tr.t.push(round6(x.tsSec - r.startSec + (x.tsNsec - r.startNsec) / 1e9));
-      tr.frame.push(x.frame);
-      tr.side.push(x.side === 'client' ? 0 : 1);
-      tr.from.push(stateIndex(x.from));
-      tr.to.push(stateIndex(x.to));
-      tr.inf.push(x.inferred ? 1 : 0);
-      tr.cause.push(this.str(x.cause));
-    }
-    cols.tn.push(take);
+    // Transitions carried by the record (buildReportData on records made with transitions: true).
+    if (r.transitions) for (const t of r.transitions) this.onTransition(t);
 
     if (r.proto === 'tcp') {
       // Teardown kinds are TCP's (as `synfin summary` counts them).
@@ -530,14 +533,6 @@ export class ReportBuilder {
     for (const k of Object.keys(this.cols) as (keyof FlowColumns)[]) cols[k] = order.map((i) => this.cols[k][i]);
     const startSec = order.map((i) => this.startSec[i]);
     const startNsec = order.map((i) => this.startNsec[i]);
-    const trKeys = Object.keys(this.tr) as (keyof TransitionColumns)[];
-    const transitions = {} as TransitionColumns;
-    for (const k of trKeys) transitions[k] = [];
-    for (const i of order) {
-      const at = this.trOff[i];
-      for (let j = 0; j < this.cols.tn[i]; j++) for (const k of trKeys) transitions[k].push(this.tr[k][at + j]);
-    }
-
     let firstSec = input.firstSec;
     let firstNsec = input.firstNsec ?? 0;
     if (firstSec === null) {
@@ -582,6 +577,35 @@ export class ReportBuilder {
       if (i === undefined) continue;
       for (let j = 0; j < t.pos.length; j++) copy(t.pos[(t.start + j) % t.pos.length], offsets[i]++);
     }
+    // Transitions, grouped per row in capture order; times relative to the connection's first packet.
+    const tr = this.tr;
+    const tcount = new Array<number>(n).fill(0);
+    const trow = tr.flow.map((f) => row.get(f) ?? -1);
+    for (const i of trow) if (i >= 0) tcount[i]++;
+    const toff = new Array<number>(n);
+    let ttotal = 0;
+    for (let i = 0; i < n; i++) {
+      toff[i] = ttotal;
+      ttotal += tcount[i];
+    }
+    const transitions: TransitionColumns = {
+      t: new Array(ttotal), frame: new Array(ttotal), side: new Array(ttotal), from: new Array(ttotal), to: new Array(ttotal),
+      inf: new Array(ttotal), cause: new Array(ttotal),
+    };
+    for (let k = 0; k < trow.length; k++) {
+      const i = trow[k];
+      if (i < 0) continue;
+      const at = toff[i]++;
+      transitions.t[at] = round6(tr.sec[k] - startSec[i] + (tr.nsec[k] - startNsec[i]) / 1e9);
+      transitions.frame[at] = tr.frame[k];
+      transitions.side[at] = tr.side[k];
+      transitions.from[at] = tr.from[k];
+      transitions.to[at] = tr.to[k];
+      transitions.inf[at] = tr.inf[k];
+      transitions.cause[at] = tr.cause[k];
+    }
+    cols.tn = tcount;
+
     let cutConnections = 0;
     cols.eh = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {

@@ -40,7 +40,7 @@ export async function generateReport(
   const builder = new ReportBuilder(events, { timeWait: opts.analyze?.timeWait, ...opts });
   const result = await analyze(inputs, {
     ...opts.analyze,
-    transitions: true,
+    onTransition: builder.onTransition,
     trace: events.trace,
     onPacket: events.onPacket,
     onRecord: builder.add,

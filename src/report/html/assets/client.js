@@ -990,7 +990,7 @@
         var short = (x1 - x0) > st.length * 6.4 + 8;
         if (fits || short) g.appendChild(s('text', { x: (x0 + x1) / 2, y: y + LANE / 2 + 4, 'text-anchor': 'middle', fill: stateColor(T.to[e]), class: 'seg' }, fits ? label : st));
         g.appendChild(s('title', {}, (side ? 'server ' : 'client ') + stateName(T.from[e]) + ' → ' + st + ' at +' + t0.toFixed(6) + ' s (frame ' + T.frame[e] + ')' +
-          (T.inf[e] ? ', inferred' : '') + '\n' + S[T.cause[e]] + '\nin ' + st + ' for ' + fmtDur(t1 - t0) + (j + 1 < mine.length ? '' : ' (until the end of the capture)')));
+          (T.inf[e] ? ', inferred' : '') + (T.cause[e] >= 0 ? '\n' + S[T.cause[e]] : '') + '\nin ' + st + ' for ' + fmtDur(t1 - t0) + (j + 1 < mine.length ? '' : ' (until the end of the capture)')));
         svg.appendChild(g);
       });
     });
@@ -1014,7 +1014,7 @@
       rows.appendChild(h('tr', null, h('td', { class: 'n mono', text: '+' + T.t[e].toFixed(6) }), h('td', { class: 'n', text: '#' + T.frame[e] }),
         h('td', { text: T.side[e] ? 'server' : 'client' }), h('td', null, T.from[e] ? badge(stateName(T.from[e]), 's-' + stateName(T.from[e])) : '—'),
         h('td', null, badge(stateName(T.to[e]), 's-' + stateName(T.to[e]))),
-        h('td', { class: 'mono' }, S[T.cause[e]], T.inf[e] ? h('span', { class: 'note', text: ' (inferred)' }) : null)));
+        h('td', { class: 'mono' }, T.cause[e] >= 0 ? S[T.cause[e]] : 'frame #' + T.frame[e], T.inf[e] ? h('span', { class: 'note', text: ' (inferred)' }) : null)));
     });
     return h('div', { class: 'graph', id: 'states' },
       h('h3', null, 'States over time', h('span', { class: 'sub', text: 'one step per transition; each block says how long the side stayed in that state' })),
