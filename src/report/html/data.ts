@@ -192,6 +192,13 @@ export interface ReportSummary {
 
 export interface ReportData {
   version: 1;
+  /**
+   * 'delta': per connection, events' rel (µs) and frame are differences from the connection's previous event,
+   * seq/ack/win from the previous event of the same sender; transitions' t (µs) and frame from the previous
+   * transition. The first value of each run is absolute (rel/t from the connection's first packet).
+   * decodeReportData() undoes it (the page does the same in client.js).
+   */
+  encoding: 'delta' | 'plain';
   tool: string;
   generated: string;
   title: string;
@@ -678,8 +685,97 @@ export class ReportBuilder {
       flows: cols,
       events: ev,
       transitions,
+      encoding: 'plain',
     };
   }
+}
+
+/** Runs of a column, one per row: [offset, count] from the counts. */
+function runs(counts: number[], visit: (off: number, n: number) => void): void {
+  let off = 0;
+  for (const n of counts) {
+    visit(off, n);
+    off += n;
+  }
+}
+
+/** Delta-encode the events and transitions in place (see ReportData.encoding); small numbers compress well. */
+export function encodeDeltas(d: ReportData): ReportData {
+  if (d.encoding === 'delta') return d;
+  const E = d.events;
+  runs(d.flows.en, (off, n) => {
+    let rel = 0;
+    let frame = 0;
+    const last = [[0, 0, 0], [0, 0, 0]];
+    for (let k = off; k < off + n; k++) {
+      const us = Math.round(E.rel[k] * 1e6);
+      E.rel[k] = us - rel;
+      rel = us;
+      const f = E.frame[k];
+      E.frame[k] = f - frame;
+      frame = f;
+      const l = last[E.from[k]];
+      const seq = E.seq[k], ack = E.ack[k], win = E.win[k];
+      E.seq[k] = seq - l[0];
+      E.ack[k] = ack - l[1];
+      E.win[k] = win - l[2];
+      l[0] = seq;
+      l[1] = ack;
+      l[2] = win;
+    }
+  });
+  const T = d.transitions;
+  runs(d.flows.tn, (off, n) => {
+    let t = 0;
+    let frame = 0;
+    for (let k = off; k < off + n; k++) {
+      const us = Math.round(T.t[k] * 1e6);
+      T.t[k] = us - t;
+      t = us;
+      const f = T.frame[k];
+      T.frame[k] = f - frame;
+      frame = f;
+    }
+  });
+  d.encoding = 'delta';
+  return d;
+}
+
+/** Undo encodeDeltas (tests; the page has the same loop in client.js). */
+export function decodeReportData(d: ReportData): ReportData {
+  if (d.encoding !== 'delta') return d;
+  const E = d.events;
+  runs(d.flows.en, (off, n) => {
+    let rel = 0;
+    let frame = 0;
+    const last = [[0, 0, 0], [0, 0, 0]];
+    for (let k = off; k < off + n; k++) {
+      rel += E.rel[k];
+      E.rel[k] = rel / 1e6;
+      frame += E.frame[k];
+      E.frame[k] = frame;
+      const l = last[E.from[k]];
+      l[0] += E.seq[k];
+      l[1] += E.ack[k];
+      l[2] += E.win[k];
+      E.seq[k] = l[0];
+      E.ack[k] = l[1];
+      E.win[k] = l[2];
+    }
+  });
+  const T = d.transitions;
+  runs(d.flows.tn, (off, n) => {
+    let t = 0;
+    let frame = 0;
+    for (let k = off; k < off + n; k++) {
+      t += T.t[k];
+      T.t[k] = t / 1e6;
+      frame += T.frame[k];
+      T.frame[k] = frame;
+    }
+  });
+  d.encoding = 'plain';
+  return d;
 }
 
 /** Turn records, capture info and collected events into the embedded report data. */

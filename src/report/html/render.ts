@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { ReportData } from './data.js';
+import { encodeDeltas, type ReportData } from './data.js';
 
 export interface ReportAssets {
   uplotJs: string;
@@ -94,7 +94,8 @@ export interface RenderOptions {
  * DecompressionStream (Chrome 80, Firefox 113, Safari 16.4).
  */
 function dataElement(data: ReportData, compress: 'auto' | boolean): string {
-  const json = jsonForScript(data);
+  // Encode a copy's event and transition columns (the caller's data stays plain).
+  const json = jsonForScript(encodeDeltas({ ...data, events: cloneCols(data.events), transitions: cloneCols(data.transitions) }));
   if (compress === false || (compress === 'auto' && json.length <= COMPRESS_ABOVE)) {
     return `<script type="application/json" id="synfin-data">${json}</script>`;
   }
@@ -102,6 +103,12 @@ function dataElement(data: ReportData, compress: 'auto' | boolean): string {
   // Base64 has no "<": safe inside a script element. Lines of 16k keep editors and grep usable.
   const lines = b64.match(/.{1,16384}/g) ?? [];
   return `<script type="application/octet-stream" id="synfin-data-gz" data-encoding="gzip+base64">\n${lines.join('\n')}\n</script>`;
+}
+
+function cloneCols<T extends object>(c: T): T {
+  const out = {} as Record<string, number[]>;
+  for (const [k, v] of Object.entries(c)) out[k] = (v as number[]).slice();
+  return out as T;
 }
 
 export function renderHtml(data: ReportData, assets: ReportAssets = loadAssets(), opts: RenderOptions = {}): string {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FlowRecord } from '../../../src/flow/types.js';
-import { buildReportData, EventCollector, FlowFlag } from '../../../src/report/html/data.js';
+import { buildReportData, decodeReportData, encodeDeltas, EventCollector, FlowFlag } from '../../../src/report/html/data.js';
 import { escapeHtml, jsonForScript, renderHtml } from '../../../src/report/html/render.js';
 import { stuckPanel } from '../../../src/report/html/data.js';
 import { StuckCollector } from '../../../src/report/stuck.js';
@@ -84,6 +84,25 @@ function collect(records: FlowRecord[], stuckAfter: number): StuckCollector {
   for (const r of records) c.add(r);
   return c;
 }
+
+describe('delta encoding of the embedded columns', () => {
+  it('round-trips, and turns connection 1 into small steps', () => {
+    const { input, events } = smallInput();
+    const plain = buildReportData(input, new EventCollector().addAll(events));
+    const copy = JSON.parse(JSON.stringify(plain));
+    const enc = encodeDeltas(JSON.parse(JSON.stringify(plain)));
+    expect(enc.encoding).toBe('delta');
+    // #1: frames 1..10 → 1 then +1 each; times 1 ms apart → 0 then 1000 µs each.
+    expect(enc.events.frame.slice(0, 10)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(enc.events.rel.slice(0, 10)).toEqual([0, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+    // Client seq 0, 1, 1, 101, 101, 102 (GRACEFUL_STEPS) → 0, +1, 0, +100, 0, +1.
+    const cseq = enc.events.seq.slice(0, 10).filter((_, k) => enc.events.from[k] === 0);
+    expect(cseq).toEqual([0, 1, 0, 100, 0, 1]);
+    const dec = decodeReportData(enc);
+    expect(dec.events).toEqual(copy.events);
+    expect(dec.transitions).toEqual(copy.transitions);
+  });
+});
 
 describe('stuck panel (synfin stuck\'s grouping)', () => {
   it('groups by the endpoint that holds the state', () => {

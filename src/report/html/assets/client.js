@@ -33,6 +33,26 @@
   var T = D.transitions;
   F.to = new Array(N);
   for (var o2 = 0, acc2 = 0; o2 < N; o2++) { F.to[o2] = acc2; acc2 += F.tn[o2]; }
+  if (D.encoding === 'delta') {
+    // Undo the per-connection delta encoding (data.ts encodeDeltas): rel/t in µs from the previous value,
+    // frame from the previous one, seq/ack/win from the previous packet of the same sender.
+    for (var r0 = 0; r0 < N; r0++) {
+      var rel = 0, fr = 0, last = [[0, 0, 0], [0, 0, 0]];
+      for (var k0 = F.eo[r0], k1 = k0 + F.en[r0]; k0 < k1; k0++) {
+        rel += E.rel[k0]; E.rel[k0] = rel / 1e6;
+        fr += E.frame[k0]; E.frame[k0] = fr;
+        var l = last[E.from[k0]];
+        l[0] += E.seq[k0]; E.seq[k0] = l[0];
+        l[1] += E.ack[k0]; E.ack[k0] = l[1];
+        l[2] += E.win[k0]; E.win[k0] = l[2];
+      }
+      var tt = 0, tf = 0;
+      for (var j0 = F.to[r0], j1 = j0 + F.tn[r0]; j0 < j1; j0++) {
+        tt += T.t[j0]; T.t[j0] = tt / 1e6;
+        tf += T.frame[j0]; T.frame[j0] = tf;
+      }
+    }
+  }
   var STATES = D.states;
   var TEARDOWNS = D.teardowns;
   var PROTOS = D.protos;
