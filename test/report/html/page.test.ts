@@ -245,6 +245,25 @@ if (!HAVE_CHROMIUM) {
         expect(await shownIds(w)).toEqual([1, 2, 3, 4, 5]);
       });
 
+      it('cannot reach the network even if a script tried (Content-Security-Policy)', async () => {
+        const page = await b.ctx.newPage();
+        const sent: string[] = [];
+        page.on('request', (r) => r.url().startsWith('http') && sent.push(r.url()));
+        await page.goto(w.page.url().replace(/#.*$/, ''));
+        await page.waitForSelector('html[data-ready="1"]');
+        const outcome = await page.evaluate(async () => {
+          try {
+            await fetch('http://127.0.0.1:9/synfin-csp-probe');
+            return 'fetched';
+          } catch {
+            return 'blocked';
+          }
+        });
+        expect(outcome).toBe('blocked');
+        expect(sent).toEqual([]);
+        await page.close();
+      });
+
       it('looks right (screenshot)', async () => {
         await w.page.evaluate(() => window.scrollTo(0, 0));
         await w.page.screenshot({ path: resolve(OUT, 'report-small.png'), fullPage: true });
