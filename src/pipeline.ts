@@ -98,6 +98,14 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
   let interrupted = false;
   const signal = opts.signal;
   const onProgress = opts.onProgress;
+  // A read from a pipe may wait forever for bytes that never come: the abort signal must win that race,
+  // so Ctrl-C prints what was analysed so far without waiting for more input.
+  const aborted: Promise<false> | null = signal
+    ? new Promise((resolve) => {
+        if (signal.aborted) resolve(false);
+        else signal.addEventListener('abort', () => resolve(false), { once: true });
+      })
+    : null;
   try {
     for (;;) {
       const r = reader.next();
@@ -107,7 +115,16 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
           break;
         }
         if (onProgress) onProgress(reader.info.bytesRead, reader.info.fileSize, packets);
-        if (!(await reader.fill())) break;
+        const filling = reader.fill();
+        let more: boolean;
+        if (aborted) {
+          filling.catch(() => undefined); // the read may settle after close(); nobody waits for it then
+          more = await Promise.race([filling, aborted]);
+        } else more = await filling;
+        if (!more) {
+          if (signal?.aborted) interrupted = true;
+          break;
+        }
         continue;
       }
       packets++;

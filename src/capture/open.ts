@@ -58,7 +58,8 @@ export async function openCapture(path: string, opts: OpenOptions = {}): Promise
   let fh: FileHandle | null = null;
 
   if (isStdin) {
-    src = new StreamSource(opts.stdin ?? process.stdin);
+    const stdin = opts.stdin ?? process.stdin;
+    src = new StreamSource(stdin, () => stdin.destroy());
   } else {
     try {
       fh = await open(path, 'r');

@@ -111,6 +111,8 @@ export class StreamSource extends ByteSource {
   private pending: Uint8Array | null = null;
   private pendingAt = 0;
   private closed = false;
+  /** A next() on the stream is in progress (close() must not wait behind it). */
+  private reading = false;
 
   constructor(
     iterable: AsyncIterable<Uint8Array | string>,
@@ -128,13 +130,17 @@ export class StreamSource extends ByteSource {
     while (this.pending === null) {
       if (this.eof) return false;
       let r: IteratorResult<Uint8Array | string>;
+      this.reading = true;
       try {
         r = await this.it.next();
       } catch (e) {
         this.readError = streamError(e);
         this.eof = true;
         return false;
+      } finally {
+        this.reading = false;
       }
+      if (this.closed) return false;
       if (r.done) {
         this.eof = true;
         return false;
@@ -174,11 +180,14 @@ export class StreamSource extends ByteSource {
     this.closed = true;
     this.eof = true;
     this.pending = null;
+    // Destroy the stream first: an iterator's return() is queued behind a pending next(), which on a
+    // pipe with a silent writer (Ctrl-C while waiting for input) would never settle.
+    this.onClose?.();
+    if (this.reading) return;
     try {
       await this.it.return?.();
     } catch {
       /* closing a failed stream */
     }
-    this.onClose?.();
   }
 }
