@@ -296,9 +296,13 @@ export class TcpSeqAnalysis {
     }
     if ((n & Note.DUP_ACK) === 0) this.dupacknum[f] = 0;
 
-    // ACKED UNSEEN: acknowledges beyond the reverse direction's highest contiguous sequence.
-    // (tshark 4.0 keeps the mark where it was, so every such ACK is flagged until the data shows.)
-    if (ackf && this.maxToAckSet[r] && seqGt(ack, this.maxToAck[r])) n |= Note.ACKED_UNSEEN;
+    // ACKED UNSEEN: acknowledges beyond the reverse direction's highest contiguous sequence. The
+    // mark then moves to the reverse direction's nextseq (not to the ack), so a later ACK beyond
+    // what that direction has sent is flagged again (tshark 4.0: fixtures acked-unseen, bgp-role).
+    if (ackf && this.maxToAckSet[r] && seqGt(ack, this.maxToAck[r])) {
+      n |= Note.ACKED_UNSEEN;
+      if (this.nextseqSet[r]) this.maxToAck[r] = this.nextseq[r];
+    }
 
     // RETRANSMISSION / FAST RETRANSMISSION / OUT-OF-ORDER / SPURIOUS.
     if (seglen > 0 || syn || fin) {
@@ -313,7 +317,7 @@ export class TcpSeqAnalysis {
         const oooThres = this.irttNs > 0 ? this.irttNs : OOO_DEFAULT_NS;
         if (notAdvanced && this.dupacknum[r] >= 2 && this.lastack[r] === seq && tAck >= 0 && tAck < FAST_RT_NS) {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen) >>> 0)) {
+        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) >>> 0)) {
           n |= Note.OUT_OF_ORDER;
         } else if (seglen > 0 && this.sent[r] && this.lastack[r] !== 0 && seqLe(seq + seglen, this.lastack[r])) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;

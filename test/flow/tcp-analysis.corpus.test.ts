@@ -1,0 +1,75 @@
+/**
+ * Differential against tshark 4.0.17 on real captures: every capture of tcpdump's test corpus
+ * (../shared/corpus/tcpdump) that has TCP frames, run through the whole pipeline with every flow
+ * traced; our per-packet Note bits are compared with tshark's tcp.analysis.* fields, which were
+ * produced ONCE by fixtures/analysis/corpus.sh and committed in fixtures/analysis/corpus/.
+ * Known, documented departures are listed in KNOWN below (see docs/analysis.md).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/pipeline.js';
+import { Note } from '../../src/flow/types.js';
+
+const CORPUS = resolve('../shared/corpus/tcpdump');
+const EXPECTED = resolve('fixtures/analysis/corpus');
+
+const COLS: Array<[number, number, string]> = [
+  [5, Note.RETRANSMISSION, 'retransmission'],
+  [6, Note.FAST_RETRANSMISSION, 'fast'],
+  [7, Note.SPURIOUS_RETRANSMISSION, 'spurious'],
+  [8, Note.OUT_OF_ORDER, 'ooo'],
+  [9, Note.LOST_SEGMENT, 'lost'],
+  [10, Note.ACKED_UNSEEN, 'unseen'],
+  [11, Note.DUP_ACK, 'dup'],
+  [13, Note.ZERO_WINDOW, 'zw'],
+  [14, Note.ZERO_WINDOW_PROBE, 'zwp'],
+  [15, Note.ZERO_WINDOW_PROBE_ACK, 'zwpack'],
+  [16, Note.WINDOW_FULL, 'full'],
+  [17, Note.WINDOW_UPDATE, 'update'],
+  [18, Note.KEEP_ALIVE, 'ka'],
+  [19, Note.KEEP_ALIVE_ACK, 'kaack'],
+];
+const COMPARED = COLS.reduce((m, [, b]) => m | b, 0);
+
+function names(bits: number): string {
+  return COLS.filter(([, b]) => bits & b).map(([, , n]) => n).join(',');
+}
+
+/** Captures where we knowingly differ from tshark on some frames: file → frames → reason. */
+const KNOWN: Record<string, Record<number, string>> = {};
+
+const files = existsSync(CORPUS) && existsSync(EXPECTED) ? readdirSync(EXPECTED).filter((f) => f.endsWith('.tsv')) : [];
+
+describe.skipIf(files.length === 0)('tcp.analysis on the tcpdump corpus, against tshark 4.0.17', () => {
+  it('every TCP frame of every capture', { timeout: 120_000 }, async () => {
+    const diffs: string[] = [];
+    let compared = 0;
+    let missing = 0;
+    for (const tsv of files) {
+      const capture = tsv.slice(0, -4);
+      const notes = new Map<number, number>();
+      await analyze(join(CORPUS, capture), {
+        trace: (_id, _c, _s, proto) => proto === 'tcp',
+        onPacket: (e) => notes.set(e.frame, (notes.get(e.frame) ?? 0) | e.notes),
+      });
+      for (const line of readFileSync(join(EXPECTED, tsv), 'utf8').replace(/\n$/, '').split('\n')) {
+        if (line === '') continue;
+        const row = line.split('\t');
+        const frame = Number(row[0]);
+        let want = 0;
+        for (const [c, bit] of COLS) if (row[c] === '1') want |= bit;
+        const got = notes.get(frame);
+        if (got === undefined) {
+          missing++;
+          continue;
+        }
+        compared++;
+        if (KNOWN[capture]?.[frame] !== undefined) continue;
+        if ((got & COMPARED) !== want) diffs.push(`${capture}#${frame}: tshark [${names(want)}] synfin [${names(got & COMPARED)}]`);
+      }
+    }
+    console.log(`compared ${compared} frames, ${missing} TCP frames tshark saw and we did not trace, ${diffs.length} differ`);
+    expect(diffs).toEqual([]);
+  });
+});
