@@ -4,7 +4,7 @@
  */
 import type { TcpSeqAnalysis } from './tcp-analysis.js';
 import type { ZeekConn } from './zeek.js';
-import type { Proto, Side, Transition } from './types.js';
+import type { DirectionAnalysis, PerSide, Proto, Side, Transition, ZeekFields } from './types.js';
 import { St } from './tcp-state.js';
 
 /** Kinds of flow, numbered for the hot path. */
@@ -95,7 +95,14 @@ export class Conn {
   readonly sides: [SideState, SideState] = [new SideState(), new SideState()];
 
   analysis: TcpSeqAnalysis | null = null;
-  zeek: ZeekConn;
+  /** null once frozen. */
+  zeek: ZeekConn | null;
+  /**
+   * Results taken when the connection closed (both sides CLOSED / TIME_WAIT / unseen), after which
+   * the analysis objects are dropped so a connection waiting out TIME_WAIT holds little memory.
+   */
+  frozenAnalysis: PerSide<DirectionAnalysis> | null = null;
+  frozenZeek: ZeekFields | null = null;
 
   /** A TCP segment (not a later fragment) has been processed. */
   segmentSeen = false;

@@ -85,8 +85,8 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
   const cl = c.sides[0];
   const sv = c.sides[1];
 
-  let analysis: PerSide<DirectionAnalysis> | null = null;
-  if (tcp && c.analysis !== null) {
+  let analysis: PerSide<DirectionAnalysis> | null = c.frozenAnalysis;
+  if (tcp && analysis === null && c.analysis !== null) {
     try {
       analysis = c.analysis.result(refSec, refNsec);
     } catch {
@@ -98,7 +98,7 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
   const stateSeconds = (s: SideState): number | null =>
     !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
 
-  const zeek = c.zeek.result();
+  const zeek = c.frozenZeek ?? c.zeek!.result();
   let service: string | null = null;
   if (c.kind === Kind.TCP || c.kind === Kind.UDP) {
     const p = c.kind === Kind.TCP ? 'tcp' : 'udp';

@@ -429,7 +429,7 @@ export class FlowTracker {
     } else dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
     this.count(c, dir, p, rec, t);
     if (p.isFragment && p.fragOffset !== 0) return; // a later fragment: bytes only
-    c.zeek.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
+    c.zeek!.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
     if (c.traced) this.emitPacket(c, p, rec, dir, 0);
     // An ICMP destination unreachable (ICMPv4 type 3, ICMPv6 type 1) quoting a flow marks that flow.
     if (p.quotedValid && ((kind === Kind.ICMP && p.icmpType === 3) || (kind === Kind.ICMP6 && p.icmpType === 1))) {
@@ -487,7 +487,7 @@ export class FlowTracker {
     if (p.isFragment && p.fragOffset !== 0) return;
     const first = !c.segmentSeen;
     c.segmentSeen = true;
-    notes |= c.analysis!.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
+    if (c.analysis !== null) notes |= c.analysis.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
 
     this.curPkt = p;
     this.curRec = rec;
@@ -599,7 +599,27 @@ export class FlowTracker {
     }
 
     this.checkFinal(c, sec, nsec, t);
-    c.zeek.onPacket(p, dir === 0, notes, sec, nsec);
+    if (c.zeek !== null) c.zeek.onPacket(p, dir === 0, notes, sec, nsec);
+    else if (c.frozenZeek !== null && !p.tcpChecksumBad) {
+      // Zeek's ConnSize counters keep counting packets after the freeze (its duration does not:
+      // both sides have sent FIN/RST by then).
+      const z = c.frozenZeek;
+      if ((dir === 0) === z.origIsClient) {
+        if (z.orig_pkts !== undefined) z.orig_pkts++;
+        if (z.orig_ip_bytes !== undefined) z.orig_ip_bytes += p.ipLen;
+      } else {
+        if (z.resp_pkts !== undefined) z.resp_pkts++;
+        if (z.resp_ip_bytes !== undefined) z.resp_ip_bytes += p.ipLen;
+      }
+    }
+    // Waiting out TIME_WAIT with nothing else open: keep the results, drop the analysis objects
+    // (a TIME_WAIT connection may stay for --time-wait seconds). Later packets still count and
+    // drive the states, not the sequence analysis or Zeek's history. Traced flows keep everything.
+    if (c.analysis !== null && !c.traced) {
+      const a = c.sides[0].state;
+      const b = c.sides[1].state;
+      if (!isOpen(a) && !isOpen(b) && (a === St.TIME_WAIT || b === St.TIME_WAIT)) this.freeze(c, sec, nsec);
+    }
     if (c.traced) this.emitPacket(c, p, rec, dir, notes);
     this.curPkt = null;
   }
@@ -611,7 +631,7 @@ export class FlowTracker {
       // §3.10.7.3 SYN-SENT: the RST is acceptable only if its ACK acknowledges the SYN.
       ok = !y.synSeen || ((p.flags & ACK) !== 0 && p.ack >>> 0 === ((y.isn + 1) >>> 0));
     } else if (y.state === St.NONE || y.state === St.CLOSED) ok = true;
-    else ok = c.analysis!.inWindow(dir as 0 | 1, p.seq); // RFC 5961 §3.2 / RFC 9293 §3.10.7.4 first check
+    else ok = c.analysis === null || c.analysis.inWindow(dir as 0 | 1, p.seq); // RFC 5961 §3.2 / RFC 9293 §3.10.7.4 first check
     if (!ok) {
       c.rstOutOfWindow++;
       return Note.RST_OUT_OF_WINDOW;
@@ -641,6 +661,17 @@ export class FlowTracker {
     void t;
     const final = c.finalT >= 0;
     this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
+  }
+
+  private freeze(c: Conn, sec: number, nsec: number): void {
+    try {
+      c.frozenAnalysis = c.analysis!.result(sec, nsec);
+    } catch {
+      c.frozenAnalysis = null;
+    }
+    c.frozenZeek = c.zeek!.result();
+    c.analysis = null;
+    c.zeek = null;
   }
 
   private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {

@@ -204,3 +204,19 @@ describe('idle timeout and eviction', () => {
     expect(recs.map((x) => x.id)).toEqual([2, 1, 3]);
   });
 });
+
+describe('TIME_WAIT connections hold their results, not the analysis objects', () => {
+  it('a frozen (untraced) record has the same analysis and Zeek fields as a traced one', () => {
+    // Same conversation twice: traced (analysis kept to the end) and untraced (frozen at TIME_WAIT).
+    const conv = () => graceful().wait(5).tcp('server', 'FA', { seq: 1 }); // a late retransmitted FIN
+    const traced = run(conv(), { trace: () => true }).records[0];
+    const frozen = run(conv(), { trace: () => false }).records[0];
+    expect(frozen.zeek).toEqual({ ...traced.zeek });
+    // The late FIN (after the freeze) is counted as a packet but not analysed as a retransmission.
+    expect(frozen.packets).toEqual(traced.packets);
+    expect(traced.retransmissions.server).toBe(1);
+    expect(frozen.retransmissions.server).toBe(0);
+    expect(frozen.analysis!.client).toEqual(traced.analysis!.client);
+    expect(frozen.state).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
+  });
+});
