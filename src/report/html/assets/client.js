@@ -119,7 +119,7 @@
     if (sec === 0) return '0 s';
     if (sec < 0.001) return (sec * 1e6).toFixed(0) + ' µs';
     if (sec < 1) return (sec * 1e3).toFixed(sec < 0.01 ? 2 : 1) + ' ms';
-    if (sec < 60) return sec.toFixed(sec < 10 ? 3 : 2) + ' s';
+    if (sec < 60) return sec.toFixed(sec < 10 ? 3 : 1) + ' s';
     var t = Math.floor(sec);
     var hh = Math.floor(t / 3600), mm = Math.floor((t % 3600) / 60), ss = t % 60;
     function p2(x) { return (x < 10 ? '0' : '') + x; }
