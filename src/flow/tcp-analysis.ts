@@ -157,6 +157,10 @@ export class TcpSeqAnalysis {
   /** min(seq − base) and max(nextseq − base) over the list, relative uint32. */
   private readonly ualMinRel = new Float64Array(2);
   private readonly ualMaxRel = new Float64Array(2);
+  /** SACK blocks of the last segment sent in each direction: [left0, right0, …] (4 blocks max). */
+  private readonly sackCount = new Uint8Array(2);
+  private readonly sack0 = new Uint32Array(8);
+  private readonly sack1 = new Uint32Array(8);
   /** Bytes in flight after the last segment of each direction (−1 unknown). */
   private readonly bif = new Float64Array([-1, -1]);
 
@@ -352,11 +356,29 @@ export class TcpSeqAnalysis {
       this.ackUnacked(r, ack);
     }
 
+    // SACK blocks of this segment replace the previous ones of this direction.
+    const sk = f === 0 ? this.sack0 : this.sack1;
+    const nSack = p.optSackCount > 4 ? 4 : p.optSackCount;
+    for (let i = 0; i < 2 * nSack; i++) sk[i] = p.optSack[i];
+    this.sackCount[f] = nSack;
+
     // Bytes in flight (Wireshark reports it for segments with data while valid).
     this.bif[f] = -1;
     if (this.validBif[f] && this.ualCount[f] > 0) {
-      // The SYN/FIN octet of this segment is not counted (as tshark: SYN+10 bytes → 10 in flight).
-      const inFlight = ((this.ualMaxRel[f] - this.ualMinRel[f]) >>> 0) - (syn || fin ? 1 : 0);
+      // The SYN/FIN octet of this segment is not counted (as tshark: SYN+10 bytes → 10 in flight),
+      // nor the bytes the reverse direction's last segment SACKed (tshark: fixtures sack-in-flight).
+      const lo = this.ualMinRel[f];
+      const hi = this.ualMaxRel[f];
+      let inFlight = ((hi - lo) >>> 0) - (syn || fin ? 1 : 0);
+      const rs = r === 0 ? this.sack0 : this.sack1;
+      const base = this.base[f];
+      for (let i = 0; i < this.sackCount[r]; i++) {
+        const le = (rs[2 * i] - base) >>> 0;
+        const re = (rs[2 * i + 1] - base) >>> 0;
+        const a = le > lo ? le : lo;
+        const b = re < hi ? re : hi;
+        if (b > a) inFlight -= b - a;
+      }
       if (inFlight > 0 && inFlight < 2000000000) {
         this.bif[f] = inFlight;
         if (seglen > 0 && inFlight > this.maxBif[f]) this.maxBif[f] = inFlight;

@@ -24,6 +24,8 @@ export interface ScenarioPacket {
   len?: number;
   ws?: number;
   mss?: number;
+  sackOk?: boolean;
+  sack?: Array<[number, number]>;
 }
 interface Scenario {
   name: string;
@@ -48,6 +50,12 @@ function fill(p: Packet, s: ScenarioPacket): void {
   p.payloadLen = s.len ?? 0;
   p.optWscale = s.ws ?? -1;
   p.optMss = s.mss ?? -1;
+  p.optSackPermitted = !!s.sackOk;
+  p.optSackCount = s.sack?.length ?? 0;
+  s.sack?.forEach(([le, re], i) => {
+    p.optSack[2 * i] = le >>> 0;
+    p.optSack[2 * i + 1] = re >>> 0;
+  });
 }
 
 function time(tMs: number): [number, number] {
