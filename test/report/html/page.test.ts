@@ -132,9 +132,10 @@ if (!HAVE_CHROMIUM) {
         // One arrow per packet: connection 1 is 10 segments.
         expect(await w.page.$$eval('#ladder svg .arrow', (a) => a.length)).toBe(10);
         const labels = await w.page.$$eval('#ladder svg .arrow text.lab', (t) => t.map((x) => x.textContent));
-        expect(labels[0]).toBe('[SYN] seq=0 win=64240 len=0');
-        expect(labels[1]).toBe('[SYN, ACK] seq=0 ack=1 win=65160 len=0');
-        expect(labels[7]).toBe('[FIN, ACK] seq=101 ack=501 win=63740 len=0');
+        // As `synfin trace` labels arrows (flags, seq, ack, len, win), from GRACEFUL_STEPS 1, 2 and 8.
+        expect(labels[0]).toBe('SYN seq=0 len=0 win=64240');
+        expect(labels[1]).toBe('SYN,ACK seq=0 ack=1 len=0 win=65160');
+        expect(labels[7]).toBe('FIN,ACK seq=101 ack=501 len=0 win=63740');
         const states = await w.page.$$eval('#ladder svg text.state', (t) => t.map((x) => x.textContent));
         expect(states).toContain('TIME_WAIT');
         expect(states).toContain('LAST_ACK');

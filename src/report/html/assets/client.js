@@ -152,8 +152,7 @@
     if (f & TCP.URG) names.push('URG');
     if (f & TCP.ECE) names.push('ECE');
     if (f & TCP.CWR) names.push('CWR');
-    if (f & TCP.NS) names.push('NS');
-    return names.join(', ');
+    return names.join(',');
   }
   function noteText(bits) {
     var out = [];
@@ -938,8 +937,9 @@
       var ang = Math.atan2(y2 - y1, x2 - x1);
       var hx = x2, hy = y2, L = 9, A = 0.38;
       g.appendChild(s('polygon', { points: hx + ',' + hy + ' ' + (hx - L * Math.cos(ang - A)) + ',' + (hy - L * Math.sin(ang - A)) + ' ' + (hx - L * Math.cos(ang + A)) + ',' + (hy - L * Math.sin(ang + A)), fill: color }));
+      // The label of `synfin trace` (src/report/ladder.ts arrowLabel): flags, seq, ack, len, win.
       var label = isTcp
-        ? (flagText(f) ? '[' + flagText(f) + '] ' : '') + 'seq=' + E.seq[e] + (f & TCP.ACK ? ' ack=' + E.ack[e] : '') + ' win=' + E.win[e] + ' len=' + E.len[e]
+        ? (flagText(f) || '-') + ' seq=' + E.seq[e] + (f & TCP.ACK ? ' ack=' + E.ack[e] : '') + ' len=' + E.len[e] + ' win=' + E.win[e]
         : 'len=' + E.len[e];
       var mid = (XC + XS) / 2;
       g.appendChild(s('text', { x: mid, y: y + 3, 'text-anchor': 'middle', class: 'lab', fill: color === '#7b8494' ? '#3b4352' : color }, label));
