@@ -666,7 +666,8 @@ export class ReportBuilder {
       cliSummary = this.summary.data({ ...input, layers: input.layers }, 10);
       cliSummary.stuck = []; // the stuck panel has them all
     }
-    const title = opts.title ?? (input.captures.length ? input.captures.map((c) => baseName(c.file)).join(', ') : 'capture');
+    const names = input.captures.map((c) => baseName(c.file));
+    const title = opts.title ?? (names.length === 0 ? 'capture' : names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`);
     return {
       version: 1,
       tool: opts.tool ?? 'synfin',
