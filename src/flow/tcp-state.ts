@@ -20,6 +20,7 @@
  *   RCV_RST         the side received an acceptable RST (in window, RFC 5961 §3.2)
  *   MIDSTREAM       the capture started after the handshake: the side must be synchronized
  *   TIME_WAIT_EXPIRY  2×MSL (the configured --time-wait) passed in capture time
+ *   REOPEN          a new SYN (new ISN) on the 4-tuple starts the next incarnation of the connection
  *
  * Numbers, not strings, on the hot path: states are `St` values; STATE_NAMES maps them to the
  * names of types.ts. St.NONE is "the capture shows nothing of this side" (null in the record).
@@ -69,6 +70,7 @@ export enum Ev {
   RCV_RST = 8,
   MIDSTREAM = 9,
   TIME_WAIT_EXPIRY = 10,
+  REOPEN = 11,
 }
 
 export const EVENT_NAMES: ReadonlyArray<string> = [
@@ -83,6 +85,7 @@ export const EVENT_NAMES: ReadonlyArray<string> = [
   'RCV_RST',
   'MIDSTREAM',
   'TIME_WAIT_EXPIRY',
+  'REOPEN',
 ];
 
 /**
@@ -246,6 +249,17 @@ export function nextState(s: St, ev: Ev, ownSynAcked: boolean): St {
         // non-SYN segments is synchronized (§3.3.2: ESTABLISHED or later); inferred.
         case St.NONE:
           return St.ESTABLISHED;
+        default:
+          return s;
+      }
+
+    case Ev.REOPEN:
+      switch (s) {
+        // §3.6.1: a TCP endpoint "MAY accept a new SYN from the remote TCP endpoint to reopen the
+        // connection directly from TIME-WAIT state (MAY-2)" (RFC 6191): this incarnation ends
+        // here, CLOSED; the SYN belongs to the next one. Other states are left as they were seen.
+        case St.TIME_WAIT:
+          return St.CLOSED;
         default:
           return s;
       }

@@ -663,8 +663,10 @@ export class FlowTracker {
     this.curPkt = null;
     this.curConn = c;
     for (let i = 0; i < 2; i++) {
-      if (c.sides[i].state === St.TIME_WAIT) {
-        this.setState(c, i, St.CLOSED, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
+      const s = c.sides[i];
+      const next = nextState(s.state, Ev.REOPEN, s.ownSynAcked);
+      if (next !== s.state) {
+        this.setState(c, i, next, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
       }
     }
     const final = c.finalT >= 0;
