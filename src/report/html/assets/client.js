@@ -125,6 +125,20 @@
     function p2(x) { return (x < 10 ? '0' : '') + x; }
     return hh > 0 ? hh + 'h' + p2(mm) + 'm' + p2(ss) + 's' : mm + 'm' + p2(ss) + 's';
   }
+  /** Tick steps for time axes in seconds: decimal below a second, then clock-like. */
+  var TIME_INCRS = [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+  /** Tick labels in one format for the whole axis: seconds under 2 minutes, else h:mm:ss / m:ss. */
+  function clockTicks(sp) {
+    var max = 0;
+    sp.forEach(function (v) { if (Math.abs(v) > max) max = Math.abs(v); });
+    if (max < 120) return sp.map(fmtOffset);
+    return sp.map(function (v) {
+      var t = Math.round(v), hh = Math.floor(t / 3600), mm = Math.floor((t % 3600) / 60), ss = t % 60;
+      function p2(x) { return (x < 10 ? '0' : '') + x; }
+      return (v === 0 ? '' : '+') + (max >= 3600 ? hh + ':' + p2(mm) : mm) + ':' + p2(ss);
+    });
+  }
   /** Seconds since the capture's first packet, for time axes: +0.25 s, +12 s, +4m10s. */
   function fmtOffset(v) {
     if (v === 0) return '0';
@@ -290,7 +304,8 @@
     var rt = chartBox('Handshake RTT', rtts.length ? fmtInt(rtts.length) + ' complete handshakes, SYN → SYN-ACK → ACK' : null, 'chart-rtt');
     grid.appendChild(rt.el);
     // open over time
-    var ot = chartBox('Connections open over time', 'since ' + (sum.first ? sum.first.replace('T', ' ').replace('Z', ' UTC') : 'the first packet') + '; open from first to last packet, or to the end when not closed', 'chart-open');
+    var ot = chartBox('Connections open over time', 'since ' + (sum.first ? sum.first.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'the first packet'), 'chart-open');
+    ot.el.title = 'A connection is open from its first to its last packet, or to the end of the capture when it was not closed (teardown none).';
     grid.appendChild(ot.el);
 
     requestAnimationFrame(function () {
@@ -380,7 +395,7 @@
       width: widthOf(el), height: 220,
       legend: { show: false },
       scales: { x: { time: false }, y: { range: function (u, mn, mx) { return [0, Math.max(1, mx * 1.1)]; } } },
-      axes: [{ size: 36, values: function (u, sp) { return sp.map(fmtOffset); } }, { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }],
+      axes: [{ size: 36, incrs: TIME_INCRS, values: function (u, sp) { return clockTicks(sp); } }, { values: function (u, sp) { return sp.map(fmtSi); }, size: 46 }],
       series: [{ label: 'time' }, { label: 'open', stroke: '#1e9e57', fill: 'rgba(30,158,87,0.14)', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), points: { show: false } }]
     };
     trackPlot(new uPlot(opts, [xs, ys], el), el);
@@ -1105,7 +1120,7 @@
     var opts = {
       width: widthOf(el), height: 300,
       scales: { x: { time: false } },
-      axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
+      axes: [{ label: 'time since the connection\'s first packet', labelSize: 18, size: 36, incrs: TIME_INCRS, values: function (u, sp) { return clockTicks(sp); } },
         { label: 'relative sequence number', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
       series: [
         { label: 'time (s)', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
@@ -1157,7 +1172,7 @@
     var opts = {
       width: widthOf(el), height: 240,
       scales: { x: { time: false } },
-      axes: [{ label: 'seconds since first packet', labelSize: 18, size: 36, values: function (u, sp) { return sp.map(function (v) { return +v.toFixed(6); }); } },
+      axes: [{ label: 'time since the connection\'s first packet', labelSize: 18, size: 36, incrs: TIME_INCRS, values: function (u, sp) { return clockTicks(sp); } },
         { label: 'bytes', labelSize: 18, size: 56, values: function (u, sp) { return sp.map(fmtSi); } }],
       series: [
         { label: 'time (s)', value: function (u, v) { return v == null ? '' : v.toFixed(6); } },
