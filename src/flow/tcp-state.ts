@@ -215,30 +215,36 @@ export function nextState(s: St, ev: Ev, ownSynAcked: boolean): St {
 
     case Ev.SEND_RST:
       switch (s) {
-        // Already closed: a further RST changes nothing.
+        // Already closed: a further RST changes nothing (§3.10.7.1 CLOSED answers with RST).
         case St.CLOSED:
           return s;
-        // §3.10.4 ABORT ("send a reset segment … enter CLOSED state"), and §3.10.7.1 CLOSED /
-        // §3.10.7.2 LISTEN answering a segment with RST: the sender is (or stays) CLOSED.
-        // NONE: the RST is the first thing seen of this side; it exists and is CLOSED.
+        // §3.10.7.2 LISTEN answers an unacceptable segment with RST and stays in LISTEN.
+        case St.LISTEN:
+          return s;
+        // §3.10.4 ABORT ("send a reset segment … enter CLOSED state"). NONE: the RST is the first
+        // thing seen of this side (e.g. a SYN to a port with no listener): it is CLOSED.
         default:
           return St.CLOSED;
       }
 
     case Ev.RCV_RST:
       switch (s) {
-        // Nothing seen of this side: stays unknown.
+        // Nothing seen of this side: stays unknown. §3.10.7.1 CLOSED / §3.10.7.2 LISTEN: an
+        // incoming RST is discarded / ignored.
         case St.NONE:
         case St.CLOSED:
+        case St.LISTEN:
           return s;
         // §3.10.7.3 SYN-SENT: "If the RST bit is set — If the ACK was acceptable, then signal to the
         // user 'error: connection reset', drop the segment, enter CLOSED state" (a rejected SYN).
         case St.SYN_SENT:
           return St.CLOSED;
         // §3.10.7.4 second (RST bit), with RFC 5961 §3.2 acceptance (the tracker only raises this
-        // event for an RST inside the receive window): SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1,
-        // FIN-WAIT-2, CLOSE-WAIT → CLOSED; CLOSING, LAST-ACK, TIME-WAIT → "enter the CLOSED state".
-        // (TIME-WAIT assassination, RFC 1337, is what RFC 9293 still specifies.)
+        // event for an RST inside the receive window): ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2,
+        // CLOSE-WAIT → CLOSED; CLOSING, LAST-ACK, TIME-WAIT → "enter the CLOSED state" (TIME-WAIT
+        // assassination, RFC 1337, is what RFC 9293 still specifies). SYN-RECEIVED: the RFC returns
+        // a passively opened TCB to LISTEN; that is the listener, not this connection, which is
+        // gone (Linux drops the request socket; `ss` shows nothing): CLOSED.
         default:
           return St.CLOSED;
       }
