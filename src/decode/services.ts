@@ -124,11 +124,14 @@ export function isWellKnownServerPort(proto: 'tcp' | 'udp', port: number): boole
 }
 
 /**
- * The service a TCP/UDP packet's ports suggest: the destination port's service, else the source
- * port's (a reply), as an index into SERVICE_NAMES (0 = none). No allocation.
+ * The service a TCP/UDP packet's ports suggest, as an index into SERVICE_NAMES (0 = none): when both
+ * ports name one, the lower port's (servers sit on the lower, well-known port: a DNS reply 53→5353 is
+ * DNS, not mDNS), else whichever port names one. The same answer for both directions. No allocation.
  */
 export function serviceIndex(tcp: boolean, srcPort: number, dstPort: number): number {
   const t = tcp ? TCP_SERVICE : UDP_SERVICE;
   const d = t[dstPort & 0xffff];
-  return d !== 0 ? d : t[srcPort & 0xffff];
+  const s = t[srcPort & 0xffff];
+  if (d !== 0 && s !== 0) return (dstPort & 0xffff) <= (srcPort & 0xffff) ? d : s;
+  return d !== 0 ? d : s;
 }

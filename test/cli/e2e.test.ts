@@ -475,6 +475,9 @@ describe('streams', () => {
     // The first 10 records are flow 1 (see scenario.ts); send them, wait, interrupt, then one more byte
     // run so the reader wakes up and sees the abort.
     const p = spawnSynfin(['flows', '-', '--format', 'ndjson']);
+    // 'close' waits for our end of the stdin pipe too: release it as soon as the child has exited.
+    p.on('exit', () => p.stdin.destroy());
+    const closed = new Promise<number | null>((res) => p.on('close', (c) => res(c)));
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -484,8 +487,9 @@ describe('streams', () => {
     await new Promise((r) => setTimeout(r, 1500));
     p.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 200));
+    p.stdin.on('error', () => undefined); // the child may have closed its end already (EPIPE)
     p.stdin.write(all.subarray(firstTen, firstTen + 16 + 66));
-    const code = await new Promise<number | null>((res) => p.on('close', (c) => res(c)));
+    const code = await closed;
     expect(code).toBe(130);
     expect(err).toMatch(/interrupted/);
     const rs = out.trimEnd().split('\n').map((l) => JSON.parse(l));

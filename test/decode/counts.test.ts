@@ -88,3 +88,21 @@ describe('LayerCounter', () => {
     });
   });
 });
+
+describe('application guess when both ports name a service', () => {
+  // A DNS query from an mDNS-bound socket (5353 → 53) and its reply (53 → 5353): RFC 1035 DNS on
+  // both packets, because the server is on the lower, well-known port (IANA: 53 domain, 5353 mdns).
+  it('a query 5353→53 and its reply 53→5353 both count as dns', () => {
+    const c = new LayerCounter();
+    const d = new Decoder();
+    const p = new Packet();
+    for (const f of [
+      udpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 5353, dport: 53, payload: 30 }),
+      udpFrame({ src: '10.0.0.2', dst: '10.0.0.1', sport: 53, dport: 5353, payload: 60 }),
+    ]) {
+      d.decode(recordOf(f), p);
+      c.add(p);
+    }
+    expect(c.result().applications).toEqual({ dns: 2 });
+  });
+});
