@@ -132,8 +132,14 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     reset:
       c.resetBy >= 0 ? { by: c.resetBy === 0 ? 'client' : 'server', afterFin: c.resetAfterFin, frame: c.resetFrame } : null,
     halfClose: c.halfCloseSide >= 0 ? { side: c.halfCloseSide === 0 ? 'client' : 'server', bytes: c.halfCloseBytes } : null,
+    // Segments that re-send sequence space the side had already sent: Wireshark's retransmission
+    // family plus its out-of-order (which, at a sender-side capture, are retransmissions sent within
+    // the iRTT / 3 ms: the kernel fixture's bulk-lossy connection). analysis.* keeps Wireshark's split.
     retransmissions: analysis
-      ? { client: analysis.client.retransmissions, server: analysis.server.retransmissions }
+      ? {
+          client: analysis.client.retransmissions + analysis.client.outOfOrder,
+          server: analysis.server.retransmissions + analysis.server.outOfOrder,
+        }
       : { client: 0, server: 0 },
     analysis,
     zeek,
