@@ -56,6 +56,8 @@ export const FlowFlag = {
   HANDSHAKE_COMPLETE: 64,
   /** Not every packet of the connection is in the embedded detail. */
   CUT: 128,
+  /** Released early by the maxConnections bound (its record ends there). */
+  EVICTED: 256,
 } as const;
 
 export interface ReportBudget {
@@ -505,7 +507,8 @@ export class ReportBuilder {
         (r.icmpRejected ? FlowFlag.ICMP_REJECTED : 0) |
         (r.rstOutOfWindow > 0 ? FlowFlag.RST_OUT_OF_WINDOW : 0) |
         (r.halfClose ? FlowFlag.HALF_CLOSE : 0) |
-        (r.handshake?.complete ? FlowFlag.HANDSHAKE_COMPLETE : 0),
+        (r.handshake?.complete ? FlowFlag.HANDSHAKE_COMPLETE : 0) |
+        (r.evicted ? FlowFlag.EVICTED : 0),
     );
     // Packets seen, for the cut flag (replaced by the embedded count in finish()).
     cols.en.push(r.packets.client + r.packets.server);

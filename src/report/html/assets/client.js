@@ -56,7 +56,7 @@
   var STATES = D.states;
   var TEARDOWNS = D.teardowns;
   var PROTOS = D.protos;
-  var FL = { DIR: 1, STATE: 2, REUSE: 4, ICMP_REJ: 8, RST_OOW: 16, HALF: 32, HS: 64, CUT: 128 };
+  var FL = { DIR: 1, STATE: 2, REUSE: 4, ICMP_REJ: 8, RST_OOW: 16, HALF: 32, HS: 64, CUT: 128, EVICTED: 256 };
   var TCP = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128, NS: 256 };
   var NOTE_RETR = 1 | 2 | 4; // retransmission, fast, spurious
   var NOTE_SYN_RETR = 1 << 17;
@@ -697,7 +697,7 @@
     retr: function (i) { return F.rc[i] + F.rs[i]; }, dup: function (i) { return F.dup[i]; }, zw: function (i) { return F.zw[i]; },
     lost: function (i) { return F.lost[i]; }, id: function (i) { return F.id[i]; }, port: null
   };
-  var IS = { cut: FL.CUT, reuse: FL.REUSE, inferred: FL.DIR | FL.STATE, halfclose: FL.HALF, rejected: FL.ICMP_REJ, rstoow: FL.RST_OOW, handshake: FL.HS };
+  var IS = { cut: FL.CUT, reuse: FL.REUSE, inferred: FL.DIR | FL.STATE, halfclose: FL.HALF, rejected: FL.ICMP_REJ, rstoow: FL.RST_OOW, handshake: FL.HS, evicted: FL.EVICTED };
   function compileTerm(term) {
     var neg = false;
     if (term[0] === '-' && term.length > 1) { neg = true; term = term.slice(1); }
@@ -851,6 +851,7 @@
     if (fl & FL.ICMP_REJ) flags.push('rejected by ICMP unreachable');
     if (fl & FL.RST_OOW) flags.push('RST outside the window (not applied)');
     if (fl & FL.HALF) flags.push('half-close: data after the first FIN');
+    if (fl & FL.EVICTED) flags.push('evicted early by the connection limit (--max-connections)');
     var facts = h('div', { class: 'facts' });
     if (isTcp) {
       facts.appendChild(fact('Client state at end', [badge(stateName(F.cst[i]), 's-' + stateName(F.cst[i])), F.cage[i] >= 0 ? ' for ' + fmtDur(F.cage[i]) : '']));
