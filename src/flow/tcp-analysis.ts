@@ -118,85 +118,90 @@ export class SeqSpan {
   }
 }
 
-export class TcpSeqAnalysis {
-  // ---- Wireshark's per-direction bookkeeping (index = direction) ----
-  private readonly baseSet = new Uint8Array(2);
-  private readonly base = new Float64Array(2);
+/** Wireshark's bookkeeping and our counters for one direction (plain fields: one hidden class). */
+class Dir {
+  baseSet = 0;
+  base = 0;
   /** −1 unknown, −2 no scaling, else the shift (Wireshark's win_scale). */
-  private readonly winScale = new Int8Array([-1, -1]);
-  private readonly nextseqSet = new Uint8Array(2);
-  private readonly nextseq = new Float64Array(2);
-  private readonly nextseqSec = new Float64Array(2);
-  private readonly nextseqNsec = new Float64Array(2);
-  private readonly maxToAckSet = new Uint8Array(2);
-  private readonly maxToAck = new Float64Array(2);
-  /** Last acknowledgement field sent in this direction (any segment), and when. */
-  private readonly sent = new Uint8Array(2);
-  private readonly lastack = new Float64Array(2);
-  private readonly lastackSec = new Float64Array(2);
-  private readonly lastackNsec = new Float64Array(2);
+  winScale = -1;
+  nextseqSet = 0;
+  nextseq = 0;
+  nextseqSec = 0;
+  nextseqNsec = 0;
+  maxToAckSet = 0;
+  maxToAck = 0;
+  /** Whether this direction sent anything; last acknowledgement field sent (any segment), and when. */
+  sent = 0;
+  lastack = 0;
+  lastackSec = 0;
+  lastackNsec = 0;
   /** Window of the last segment sent in this direction (scaled unless SYN / unknown scale). */
-  private readonly window = new Float64Array(2);
-  private readonly lastWasSyn = new Uint8Array(2);
-  private readonly dupacknum = new Float64Array(2);
-  private readonly lastSegNotes = new Float64Array(2);
-  private readonly validBif = new Uint8Array([1, 1]);
-  /** RCV.NXT as the receiver last announced it with the ACK bit (for RST acceptance). */
-  private readonly ackFlagSeen = new Uint8Array(2);
-  private readonly rcvNxt = new Float64Array(2);
+  window = 0;
+  lastWasSyn = 0;
+  dupacknum = 0;
+  lastSegNotes = 0;
+  validBif = 1;
+  /** RCV.NXT as this side last announced it with the ACK bit (for RST acceptance). */
+  ackFlagSeen = 0;
+  rcvNxt = 0;
+  // unacknowledged segments (ring buffer, bounded, grown on demand)
+  ualSeq: Uint32Array | null = null;
+  ualNext: Uint32Array | null = null;
+  ualCount = 0;
+  ualHead = 0;
+  ualSorted = 1;
+  /** min(seq − base) and max(nextseq − base) over the list, relative uint32. */
+  ualMinRel = 0;
+  ualMaxRel = 0;
+  /** SACK blocks of the last segment sent: [left0, right0, …] (4 blocks max), allocated on first use. */
+  sackCount = 0;
+  sack: Uint32Array | null = null;
+  /** Bytes in flight after the last segment (−1 unknown). */
+  bif = -1;
+  // results
+  cRetrans = 0;
+  cFast = 0;
+  cSpurious = 0;
+  cRetransBytes = 0;
+  cOoo = 0;
+  cLost = 0;
+  cMissed = 0;
+  cDupAck = 0;
+  cKeepAlive = 0;
+  cZwp = 0;
+  cAckedUnseen = 0;
+  cWinFull = 0;
+  cWinUpdate = 0;
+  winSeen = 0;
+  winMin = 0;
+  winMax = 0;
+  winLast = 0;
+  zwIn = 0;
+  zwStartSec = 0;
+  zwStartNsec = 0;
+  zwCount = 0;
+  zwNs = 0;
+  maxBif = 0;
+  readonly span = new SeqSpan();
+}
+
+export class TcpSeqAnalysis {
+  /** Per direction: 0 = client → server, 1 = server → client. */
+  private readonly d0 = new Dir();
+  private readonly d1 = new Dir();
   /** Initial RTT (ns) = first ACK after the most recent SYN; −1 unknown. */
   private mruSynSec = 0;
   private mruSynNsec = 0;
   private mruSynSet = false;
   private irttNs = -1;
 
-  // ---- unacknowledged segments per direction (bounded, grown on demand) ----
-  private readonly ualSeq: [Uint32Array | null, Uint32Array | null] = [null, null];
-  private readonly ualNext: [Uint32Array | null, Uint32Array | null] = [null, null];
-  private readonly ualCount = new Uint32Array(2);
-  /** min(seq − base) and max(nextseq − base) over the list, relative uint32. */
-  private readonly ualMinRel = new Float64Array(2);
-  private readonly ualMaxRel = new Float64Array(2);
-  /** SACK blocks of the last segment sent in each direction: [left0, right0, …] (4 blocks max). */
-  private readonly sackCount = new Uint8Array(2);
-  private readonly sack0 = new Uint32Array(8);
-  private readonly sack1 = new Uint32Array(8);
-  /** Bytes in flight after the last segment of each direction (−1 unknown). */
-  private readonly bif = new Float64Array([-1, -1]);
-
-  // ---- results per direction ----
-  private readonly cRetrans = new Float64Array(2);
-  private readonly cFast = new Float64Array(2);
-  private readonly cSpurious = new Float64Array(2);
-  private readonly cRetransBytes = new Float64Array(2);
-  private readonly cOoo = new Float64Array(2);
-  private readonly cLost = new Float64Array(2);
-  private readonly cMissed = new Float64Array(2);
-  private readonly cDupAck = new Float64Array(2);
-  private readonly cKeepAlive = new Float64Array(2);
-  private readonly cZwp = new Float64Array(2);
-  private readonly cAckedUnseen = new Float64Array(2);
-  private readonly cWinFull = new Float64Array(2);
-  private readonly cWinUpdate = new Float64Array(2);
-  private readonly winSeen = new Uint8Array(2);
-  private readonly winMin = new Float64Array(2);
-  private readonly winMax = new Float64Array(2);
-  private readonly winLast = new Float64Array(2);
-  private readonly zwIn = new Uint8Array(2);
-  private readonly zwStartSec = new Float64Array(2);
-  private readonly zwStartNsec = new Float64Array(2);
-  private readonly zwCount = new Float64Array(2);
-  private readonly zwNs = new Float64Array(2);
-  private readonly maxBif = new Float64Array(2);
-  private readonly span: [SeqSpan, SeqSpan] = [new SeqSpan(), new SeqSpan()];
-
   /**
    * Analyse one segment of this connection, in capture order. Returns Note bits for the packet.
    * Called for every TCP segment (SYN, data, pure ACK, FIN, RST) before the state machine runs.
    */
   onSegment(p: Packet, dir: 0 | 1, tsSec: number, tsNsec: number): number {
-    const f = dir;
-    const r = dir ^ 1;
+    const F = dir === 0 ? this.d0 : this.d1;
+    const R = dir === 0 ? this.d1 : this.d0;
     const flags = p.flags;
     const seq = p.seq >>> 0;
     const ack = p.ack >>> 0;
@@ -209,12 +214,12 @@ export class TcpSeqAnalysis {
 
     // Window scaling (dissect_tcpopt_wscale + verify_tcp_window_scaling).
     if (syn) {
-      if (p.optWscale >= 0) this.winScale[f] = p.optWscale > 14 ? 14 : p.optWscale;
-      if (this.winScale[f] === -1) {
-        this.winScale[f] = -2;
-        this.winScale[r] = -2;
-      } else if (ackf && this.winScale[r] === -2) {
-        this.winScale[f] = -2;
+      if (p.optWscale >= 0) F.winScale = p.optWscale > 14 ? 14 : p.optWscale;
+      if (F.winScale === -1) {
+        F.winScale = -2;
+        R.winScale = -2;
+      } else if (ackf && R.winScale === -2) {
+        F.winScale = -2;
       }
       if (!ackf) {
         this.mruSynSec = tsSec;
@@ -226,27 +231,27 @@ export class TcpSeqAnalysis {
       this.irttNs = nsBetween(this.mruSynSec, this.mruSynNsec, tsSec, tsNsec);
       if (this.irttNs < 0) this.irttNs = 0;
     }
-    const ws = this.winScale[f];
+    const ws = F.winScale;
     const window = !syn && ws >= 0 ? p.window * (1 << ws) : p.window;
 
     // Relative sequence bases (bug 1542 rule: first seq − 1 without a SYN; the peer's from ack − 1).
-    if (!this.baseSet[f]) {
-      this.base[f] = syn ? seq : (seq - 1) >>> 0;
-      this.baseSet[f] = 1;
+    if (!F.baseSet) {
+      F.base = syn ? seq : (seq - 1) >>> 0;
+      F.baseSet = 1;
     }
-    if (!this.baseSet[r] && ackf) {
-      this.base[r] = (ack - 1) >>> 0;
-      this.baseSet[r] = 1;
+    if (!R.baseSet && ackf) {
+      R.base = (ack - 1) >>> 0;
+      R.baseSet = 1;
     }
-    if (ackf) this.validBif[r] = 1;
+    if (ackf) R.validBif = 1;
 
-    const nsSet = this.nextseqSet[f] === 1;
-    const ns = this.nextseq[f];
+    const nsSet = F.nextseqSet === 1;
+    const ns = F.nextseq;
     let n = 0;
 
     zwp: {
       // ZERO WINDOW PROBE: next expected seq, 1 byte, reverse window 0. Skips to finished_fwd.
-      if (seglen === 1 && nsSet && seq === ns && this.sent[r] && this.window[r] === 0) {
+      if (seglen === 1 && nsSet && seq === ns && R.sent && R.window === 0) {
         n |= Note.ZERO_WINDOW_PROBE;
         break zwp;
       }
@@ -254,27 +259,27 @@ export class TcpSeqAnalysis {
       // LOST SEGMENT: beyond the next expected seq (not for RST). Bytes in flight off until an ACK.
       if (nsSet && seqGt(seq, ns) && !rst) {
         n |= Note.LOST_SEGMENT;
-        this.validBif[f] = 0;
-        this.cLost[f]++;
-        this.cMissed[f] += (seq - ns) >>> 0;
+        F.validBif = 0;
+        F.cLost++;
+        F.cMissed += (seq - ns) >>> 0;
       }
       // KEEP ALIVE: 0 or 1 byte at nextseq − 1; SYN/FIN/RST segments never are.
       if (seglen <= 1 && nsSet && seq === ((ns - 1) >>> 0) && !sfr) n |= Note.KEEP_ALIVE;
-      const sameSeqAck = seglen === 0 && nsSet && seq === ns && ack === this.lastack[f] && !sfr;
+      const sameSeqAck = seglen === 0 && nsSet && seq === ns && ack === F.lastack && !sfr;
       // WINDOW UPDATE: no data, same seq/ack, new non-zero window.
-      if (sameSeqAck && window !== 0 && window !== this.window[f]) n |= Note.WINDOW_UPDATE;
+      if (sameSeqAck && window !== 0 && window !== F.window) n |= Note.WINDOW_UPDATE;
       // WINDOW FULL: data reaching exactly the reverse direction's ack + window (scale known).
       if (
         seglen > 0 &&
         !sfr &&
-        this.sent[r] &&
-        this.winScale[r] !== -1 &&
-        ((seq + seglen) >>> 0) === ((this.lastack[r] + this.window[r]) >>> 0)
+        R.sent &&
+        R.winScale !== -1 &&
+        ((seq + seglen) >>> 0) === ((R.lastack + R.window) >>> 0)
       ) {
         n |= Note.WINDOW_FULL;
       }
       // KEEP ALIVE ACK: repeats the ACK, previous reverse segment was a keep-alive.
-      if (sameSeqAck && window !== 0 && window === this.window[f] && (this.lastSegNotes[r] & Note.KEEP_ALIVE) !== 0) {
+      if (sameSeqAck && window !== 0 && window === F.window && (R.lastSegNotes & Note.KEEP_ALIVE) !== 0) {
         n |= Note.KEEP_ALIVE_ACK;
         break zwp;
       }
@@ -285,27 +290,27 @@ export class TcpSeqAnalysis {
         nsSet &&
         seq === ns &&
         window === 0 &&
-        window === this.window[f] &&
-        (ack === this.lastack[f] || ack === ((this.lastack[f] + 1) >>> 0)) &&
-        (this.lastSegNotes[r] & Note.ZERO_WINDOW_PROBE) !== 0
+        window === F.window &&
+        (ack === F.lastack || ack === ((F.lastack + 1) >>> 0)) &&
+        (R.lastSegNotes & Note.ZERO_WINDOW_PROBE) !== 0
       ) {
         n |= Note.ZERO_WINDOW_PROBE_ACK;
         break zwp;
       }
       // DUPLICATE ACK: no data, same seq/ack/non-zero window as the previous segment.
-      if (sameSeqAck && window !== 0 && window === this.window[f]) {
-        this.dupacknum[f]++;
+      if (sameSeqAck && window !== 0 && window === F.window) {
+        F.dupacknum++;
         n |= Note.DUP_ACK;
       }
     }
-    if ((n & Note.DUP_ACK) === 0) this.dupacknum[f] = 0;
+    if ((n & Note.DUP_ACK) === 0) F.dupacknum = 0;
 
     // ACKED UNSEEN: acknowledges beyond the reverse direction's highest contiguous sequence. The
     // mark then moves to the reverse direction's nextseq (not to the ack), so a later ACK beyond
     // what that direction has sent is flagged again (tshark 4.0: fixtures acked-unseen, bgp-role).
-    if (ackf && this.maxToAckSet[r] && seqGt(ack, this.maxToAck[r])) {
+    if (ackf && R.maxToAckSet && seqGt(ack, R.maxToAck)) {
       n |= Note.ACKED_UNSEEN;
-      if (this.nextseqSet[r]) this.maxToAck[r] = this.nextseq[r];
+      if (R.nextseqSet) R.maxToAck = R.nextseq;
     }
 
     // RETRANSMISSION / FAST RETRANSMISSION / OUT-OF-ORDER / SPURIOUS.
@@ -316,14 +321,14 @@ export class TcpSeqAnalysis {
       } else if (seglen > 1 && nsSet && seq === ((ns - 1) >>> 0)) {
         // data following a zero-window probe (wireshark#15427)
       } else {
-        const tAck = nsBetween(this.lastackSec[r], this.lastackNsec[r], tsSec, tsNsec);
-        const tSeq = nsBetween(this.nextseqSec[f], this.nextseqNsec[f], tsSec, tsNsec);
+        const tAck = nsBetween(R.lastackSec, R.lastackNsec, tsSec, tsNsec);
+        const tSeq = nsBetween(F.nextseqSec, F.nextseqNsec, tsSec, tsNsec);
         const oooThres = this.irttNs > 0 ? this.irttNs : OOO_DEFAULT_NS;
-        if (notAdvanced && this.dupacknum[r] >= 2 && this.lastack[r] === seq && tAck >= 0 && tAck < FAST_RT_NS) {
+        if (notAdvanced && R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
         } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) >>> 0)) {
           n |= Note.OUT_OF_ORDER;
-        } else if (seglen > 0 && this.sent[r] && this.lastack[r] !== 0 && seqLe(seq + seglen, this.lastack[r])) {
+        } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
         } else if (notAdvanced) {
           n |= Note.RETRANSMISSION;
@@ -332,169 +337,216 @@ export class TcpSeqAnalysis {
     }
 
     const nextEnd = (seq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-    if (seglen > 0 || syn || fin) this.addUnacked(f, seq, nextEnd);
+    if (seglen > 0 || syn || fin) this.addUnacked(F, seq, nextEnd);
     if ((!nsSet || seqGt(nextEnd, ns)) && (n & Note.ZERO_WINDOW_PROBE) === 0) {
-      this.nextseq[f] = nextEnd;
-      this.nextseqSet[f] = 1;
-      this.nextseqSec[f] = tsSec;
-      this.nextseqNsec[f] = tsNsec;
+      F.nextseq = nextEnd;
+      F.nextseqSet = 1;
+      F.nextseqSec = tsSec;
+      F.nextseqNsec = tsNsec;
     }
-    if ((!this.maxToAckSet[f] || seq === this.maxToAck[f]) && (n & Note.ZERO_WINDOW_PROBE) === 0) {
-      this.maxToAck[f] = this.nextseq[f];
-      this.maxToAckSet[f] = 1;
+    if ((!F.maxToAckSet || seq === F.maxToAck) && (n & Note.ZERO_WINDOW_PROBE) === 0) {
+      F.maxToAck = F.nextseq;
+      F.maxToAckSet = 1;
     }
 
-    this.window[f] = window;
-    this.lastWasSyn[f] = syn ? 1 : 0;
-    this.sent[f] = 1;
-    this.lastack[f] = ack;
-    this.lastackSec[f] = tsSec;
-    this.lastackNsec[f] = tsNsec;
+    F.window = window;
+    F.lastWasSyn = syn ? 1 : 0;
+    F.sent = 1;
+    F.lastack = ack;
+    F.lastackSec = tsSec;
+    F.lastackNsec = tsNsec;
     if (ackf) {
-      this.ackFlagSeen[f] = 1;
-      this.rcvNxt[f] = ack;
-      this.ackUnacked(r, ack);
+      F.ackFlagSeen = 1;
+      F.rcvNxt = ack;
+      this.ackUnacked(R, ack);
     }
 
     // SACK blocks of this segment replace the previous ones of this direction.
-    const sk = f === 0 ? this.sack0 : this.sack1;
     const nSack = p.optSackCount > 4 ? 4 : p.optSackCount;
-    for (let i = 0; i < 2 * nSack; i++) sk[i] = p.optSack[i];
-    this.sackCount[f] = nSack;
+    if (nSack > 0) {
+      const sk = F.sack ?? (F.sack = new Uint32Array(8));
+      for (let i = 0; i < 2 * nSack; i++) sk[i] = p.optSack[i];
+    }
+    F.sackCount = nSack;
 
     // Bytes in flight (Wireshark reports it for segments with data while valid).
-    this.bif[f] = -1;
-    if (this.validBif[f] && this.ualCount[f] > 0) {
+    F.bif = -1;
+    if (F.validBif && F.ualCount > 0) {
       // The SYN/FIN octet of this segment is not counted (as tshark: SYN+10 bytes → 10 in flight),
       // nor the bytes the reverse direction's last segment SACKed (tshark: fixtures sack-in-flight).
-      const lo = this.ualMinRel[f];
-      const hi = this.ualMaxRel[f];
+      const lo = F.ualMinRel;
+      const hi = F.ualMaxRel;
       let inFlight = ((hi - lo) >>> 0) - (syn || fin ? 1 : 0);
-      const rs = r === 0 ? this.sack0 : this.sack1;
-      const base = this.base[f];
-      for (let i = 0; i < this.sackCount[r]; i++) {
-        const le = (rs[2 * i] - base) >>> 0;
-        const re = (rs[2 * i + 1] - base) >>> 0;
+      const rs = R.sack;
+      const base = F.base;
+      const nr = rs === null ? 0 : R.sackCount;
+      for (let i = 0; i < nr; i++) {
+        const le = (rs![2 * i] - base) >>> 0;
+        const re = (rs![2 * i + 1] - base) >>> 0;
         const a = le > lo ? le : lo;
         const b = re < hi ? re : hi;
         if (b > a) inFlight -= b - a;
       }
       if (inFlight > 0 && inFlight < 2000000000) {
-        this.bif[f] = inFlight;
-        if (seglen > 0 && inFlight > this.maxBif[f]) this.maxBif[f] = inFlight;
+        F.bif = inFlight;
+        if (seglen > 0 && inFlight > F.maxBif) F.maxBif = inFlight;
       } else {
-        this.bif[f] = 0;
+        F.bif = 0;
       }
-    } else if (this.validBif[f]) {
-      this.bif[f] = 0;
+    } else if (F.validBif) {
+      F.bif = 0;
     }
 
     if (syn && (n & Note.RETRANSMISSION) !== 0) n |= Note.SYN_RETRANSMISSION;
-    this.lastSegNotes[f] = n;
-    this.count(f, n, seglen, window, rst, tsSec, tsNsec);
+    F.lastSegNotes = n;
+    this.count(F, n, seglen, window, rst, tsSec, tsNsec);
 
     // Zeek-style sequence span (payload bytes as a sequence range).
-    this.span[f].sent(seq, flags, seglen);
-    if (ackf && !rst) this.span[r].acked(ack);
+    F.span.sent(seq, flags, seglen);
+    if (ackf && !rst) R.span.acked(ack);
     return n;
   }
 
-  private count(f: number, n: number, seglen: number, window: number, rst: boolean, s: number, ns: number): void {
+  private count(F: Dir, n: number, seglen: number, window: number, rst: boolean, s: number, ns: number): void {
     if (n & ANY_RETRANS) {
-      this.cRetrans[f]++;
-      this.cRetransBytes[f] += seglen;
-      if (n & Note.FAST_RETRANSMISSION) this.cFast[f]++;
-      if (n & Note.SPURIOUS_RETRANSMISSION) this.cSpurious[f]++;
+      F.cRetrans++;
+      F.cRetransBytes += seglen;
+      if (n & Note.FAST_RETRANSMISSION) F.cFast++;
+      if (n & Note.SPURIOUS_RETRANSMISSION) F.cSpurious++;
     }
-    if (n & Note.OUT_OF_ORDER) this.cOoo[f]++;
-    if (n & Note.DUP_ACK) this.cDupAck[f]++;
-    if (n & Note.KEEP_ALIVE) this.cKeepAlive[f]++;
-    if (n & Note.ZERO_WINDOW_PROBE) this.cZwp[f]++;
-    if (n & Note.ACKED_UNSEEN) this.cAckedUnseen[f]++;
-    if (n & Note.WINDOW_FULL) this.cWinFull[f]++;
-    if (n & Note.WINDOW_UPDATE) this.cWinUpdate[f]++;
+    if (n & Note.OUT_OF_ORDER) F.cOoo++;
+    if (n & Note.DUP_ACK) F.cDupAck++;
+    if (n & Note.KEEP_ALIVE) F.cKeepAlive++;
+    if (n & Note.ZERO_WINDOW_PROBE) F.cZwp++;
+    if (n & Note.ACKED_UNSEEN) F.cAckedUnseen++;
+    if (n & Note.WINDOW_FULL) F.cWinFull++;
+    if (n & Note.WINDOW_UPDATE) F.cWinUpdate++;
     if (rst) return; // a RST's window says nothing about the receiver
-    if (!this.winSeen[f]) {
-      this.winSeen[f] = 1;
-      this.winMin[f] = window;
-      this.winMax[f] = window;
+    if (!F.winSeen) {
+      F.winSeen = 1;
+      F.winMin = window;
+      F.winMax = window;
     } else {
-      if (window < this.winMin[f]) this.winMin[f] = window;
-      if (window > this.winMax[f]) this.winMax[f] = window;
+      if (window < F.winMin) F.winMin = window;
+      if (window > F.winMax) F.winMax = window;
     }
-    this.winLast[f] = window;
+    F.winLast = window;
     // Zero-window episode: from the first zero-window advertisement to the next non-zero window.
     if (n & Note.ZERO_WINDOW) {
-      if (!this.zwIn[f]) {
-        this.zwIn[f] = 1;
-        this.zwCount[f]++;
-        this.zwStartSec[f] = s;
-        this.zwStartNsec[f] = ns;
+      if (!F.zwIn) {
+        F.zwIn = 1;
+        F.zwCount++;
+        F.zwStartSec = s;
+        F.zwStartNsec = ns;
       }
-    } else if (window !== 0 && this.zwIn[f]) {
-      this.zwIn[f] = 0;
-      const d = nsBetween(this.zwStartSec[f], this.zwStartNsec[f], s, ns);
-      if (d > 0) this.zwNs[f] += d;
+    } else if (window !== 0 && F.zwIn) {
+      F.zwIn = 0;
+      const d = nsBetween(F.zwStartSec, F.zwStartNsec, s, ns);
+      if (d > 0) F.zwNs += d;
     }
   }
 
-  private addUnacked(f: number, seq: number, next: number): void {
-    const count = this.ualCount[f];
+  /**
+   * Append [seq, next) to direction f's list (a ring buffer, grown by doubling up to the cap).
+   * The list is "sorted" while every entry starts and ends at or after the previous one (the
+   * usual case: no retransmission); then an ACK only pops and trims at the head.
+   */
+  private addUnacked(F: Dir, seq: number, next: number): void {
+    const count = F.ualCount;
     if (count >= MAX_UNACKED_SEGMENTS) return;
-    let seqs = this.ualSeq[f];
-    let nexts = this.ualNext[f];
+    let seqs = F.ualSeq;
+    let nexts = F.ualNext;
     if (seqs === null || nexts === null || count === seqs.length) {
       const cap = seqs === null ? 8 : Math.min(seqs.length * 2, MAX_UNACKED_SEGMENTS);
       const ns = new Uint32Array(cap);
       const nn = new Uint32Array(cap);
       if (seqs !== null && nexts !== null) {
-        ns.set(seqs);
-        nn.set(nexts);
+        const mask = seqs.length - 1;
+        const h = F.ualHead;
+        for (let i = 0; i < count; i++) {
+          ns[i] = seqs[(h + i) & mask];
+          nn[i] = nexts[(h + i) & mask];
+        }
       }
-      this.ualSeq[f] = seqs = ns;
-      this.ualNext[f] = nexts = nn;
+      F.ualHead = 0;
+      F.ualSeq = seqs = ns;
+      F.ualNext = nexts = nn;
     }
-    seqs[count] = seq;
-    nexts[count] = next;
-    this.ualCount[f] = count + 1;
-    const base = this.base[f];
+    const mask = seqs.length - 1;
+    const base = F.base;
     const lo = (seq - base) >>> 0;
     const hi = (next - base) >>> 0;
     if (count === 0) {
-      this.ualMinRel[f] = lo;
-      this.ualMaxRel[f] = hi;
+      F.ualSorted = 1;
+      F.ualMinRel = lo;
+      F.ualMaxRel = hi;
     } else {
-      if (lo < this.ualMinRel[f]) this.ualMinRel[f] = lo;
-      if (hi > this.ualMaxRel[f]) this.ualMaxRel[f] = hi;
+      const last = (F.ualHead + count - 1) & mask;
+      if (seqLt(seq, seqs[last]) || seqLt(next, nexts[last])) F.ualSorted = 0;
+      if (lo < F.ualMinRel) F.ualMinRel = lo;
+      if (hi > F.ualMaxRel) F.ualMaxRel = hi;
     }
+    const at = (F.ualHead + count) & mask;
+    seqs[at] = seq;
+    nexts[at] = next;
+    F.ualCount = count + 1;
   }
 
-  /** Remove (or trim) the segments of direction `d` that `ack` acknowledges (Wireshark's rules). */
-  private ackUnacked(d: number, ack: number): void {
-    const count = this.ualCount[d];
-    const seqs = this.ualSeq[d];
-    const nexts = this.ualNext[d];
+  /**
+   * Remove (or trim) the segments of direction `d` that `ack` acknowledges (Wireshark's rules:
+   * an entry whose end is at or below the ack goes; one the ack cuts starts at the ack).
+   */
+  private ackUnacked(D: Dir, ack: number): void {
+    let count = D.ualCount;
+    const seqs = D.ualSeq;
+    const nexts = D.ualNext;
     if (count === 0 || seqs === null || nexts === null) return;
-    const base = this.base[d];
+    const mask = seqs.length - 1;
+    const base = D.base;
+    let h = D.ualHead;
+    if (D.ualSorted) {
+      while (count > 0 && !seqGt(nexts[h], ack)) {
+        h = (h + 1) & mask;
+        count--;
+      }
+      for (let i = 0; i < count; i++) {
+        const k = (h + i) & mask;
+        if (!seqGt(ack, seqs[k])) break;
+        seqs[k] = ack;
+      }
+      D.ualHead = h;
+      D.ualCount = count;
+      if (count > 0) D.ualMinRel = (seqs[h] - base) >>> 0;
+      return;
+    }
     let w = 0;
     let lo = 0;
     let hi = 0;
+    let sorted = 1;
+    let prevS = 0;
+    let prevE = 0;
     for (let i = 0; i < count; i++) {
-      let s = seqs[i];
-      const e = nexts[i];
-      if (e === ack || !seqGt(e, ack)) continue; // acked in full (or old): delete
+      const k = (h + i) & mask;
+      let s = seqs[k];
+      const e = nexts[k];
+      if (!seqGt(e, ack)) continue; // acked in full (or old): delete
       if (seqGt(ack, s)) s = ack; // partly acked: keep the unacked part
-      seqs[w] = s;
-      nexts[w] = e;
+      const o = (h + w) & mask;
+      seqs[o] = s;
+      nexts[o] = e;
       const l = (s - base) >>> 0;
-      const h = (e - base) >>> 0;
+      const r = (e - base) >>> 0;
       if (w === 0 || l < lo) lo = l;
-      if (w === 0 || h > hi) hi = h;
+      if (w === 0 || r > hi) hi = r;
+      if (w > 0 && (seqLt(s, prevS) || seqLt(e, prevE))) sorted = 0;
+      prevS = s;
+      prevE = e;
       w++;
     }
-    this.ualCount[d] = w;
-    this.ualMinRel[d] = lo;
-    this.ualMaxRel[d] = hi;
+    D.ualCount = w;
+    D.ualSorted = sorted;
+    D.ualMinRel = lo;
+    D.ualMaxRel = hi;
   }
 
   /** Initial RTT in ns (SYN to the first ACK), −1 when the handshake was not seen. */
@@ -509,11 +561,11 @@ export class TcpSeqAnalysis {
    * largest possible scale (14) is assumed, so that a real RST is never called out of window.
    */
   inWindow(dir: 0 | 1, seq: number): boolean {
-    const r = dir ^ 1;
-    if (!this.ackFlagSeen[r]) return true;
-    const nxt = this.rcvNxt[r];
-    let wnd = this.window[r];
-    if (this.winScale[r] === -1 && !this.lastWasSyn[r]) wnd = wnd * 16384;
+    const R = dir === 0 ? this.d1 : this.d0;
+    if (!R.ackFlagSeen) return true;
+    const nxt = R.rcvNxt;
+    let wnd = R.window;
+    if (R.winScale === -1 && !R.lastWasSyn) wnd = wnd * 16384;
     const d = ((seq >>> 0) - nxt) >>> 0;
     if (wnd === 0) return d === 0;
     return d < wnd;
@@ -521,60 +573,60 @@ export class TcpSeqAnalysis {
 
   /** Sequence number relative to the sender's ISN (0 = ISN), as Wireshark shows it. */
   relSeq(dir: 0 | 1, seq: number): number {
-    return this.baseSet[dir] ? ((seq - this.base[dir]) >>> 0) : seq >>> 0;
+    return (dir === 0 ? this.d0 : this.d1).baseSet ? ((seq - (dir === 0 ? this.d0 : this.d1).base) >>> 0) : seq >>> 0;
   }
 
   /** Acknowledgement number relative to the peer's ISN. */
   relAck(dir: 0 | 1, ack: number): number {
-    const r = dir ^ 1;
-    return this.baseSet[r] ? ((ack - this.base[r]) >>> 0) : ack >>> 0;
+    const R = dir === 0 ? this.d1 : this.d0;
+    return R.baseSet ? ((ack - R.base) >>> 0) : ack >>> 0;
   }
 
   /** Scaled window of the last segment sent in `dir` (raw when the scale is unknown, and for SYNs). */
   scaledWindow(dir: 0 | 1, raw: number): number {
-    const ws = this.winScale[dir];
-    return !this.lastWasSyn[dir] && ws >= 0 ? raw * (1 << ws) : raw;
+    const ws = (dir === 0 ? this.d0 : this.d1).winScale;
+    return !(dir === 0 ? this.d0 : this.d1).lastWasSyn && ws >= 0 ? raw * (1 << ws) : raw;
   }
 
   /** Bytes in flight from `dir` after the last segment (unacknowledged list span), −1 when unknown. */
   inFlight(dir: 0 | 1): number {
-    return this.bif[dir];
+    return (dir === 0 ? this.d0 : this.d1).bif;
   }
 
   /** Final analysis per sending side. */
   result(endSec: number, endNsec: number): PerSide<DirectionAnalysis> {
-    return { client: this.side(0, endSec, endNsec), server: this.side(1, endSec, endNsec) };
+    return { client: this.side(this.d0, endSec, endNsec), server: this.side(this.d1, endSec, endNsec) };
   }
 
-  private side(d: number, endSec: number, endNsec: number): DirectionAnalysis {
-    let zwNs = this.zwNs[d];
-    if (this.zwIn[d]) {
-      const open = nsBetween(this.zwStartSec[d], this.zwStartNsec[d], endSec, endNsec);
+  private side(D: Dir, endSec: number, endNsec: number): DirectionAnalysis {
+    let zwNs = D.zwNs;
+    if (D.zwIn) {
+      const open = nsBetween(D.zwStartSec, D.zwStartNsec, endSec, endNsec);
       if (open > 0) zwNs += open;
     }
-    const seen = this.winSeen[d] === 1;
+    const seen = D.winSeen === 1;
     return {
-      retransmissions: this.cRetrans[d],
-      fastRetransmissions: this.cFast[d],
-      spuriousRetransmissions: this.cSpurious[d],
-      retransmittedBytes: this.cRetransBytes[d],
-      outOfOrder: this.cOoo[d],
-      lostSegments: this.cLost[d],
-      missedBytes: this.cMissed[d],
-      dupAcks: this.cDupAck[d],
-      keepAlives: this.cKeepAlive[d],
-      zeroWindowProbes: this.cZwp[d],
-      ackedUnseen: this.cAckedUnseen[d],
-      windowMin: seen ? this.winMin[d] : null,
-      windowMax: seen ? this.winMax[d] : null,
-      windowLast: seen ? this.winLast[d] : null,
-      windowScaleKnown: this.winScale[d] !== -1,
-      zeroWindows: this.zwCount[d],
+      retransmissions: D.cRetrans,
+      fastRetransmissions: D.cFast,
+      spuriousRetransmissions: D.cSpurious,
+      retransmittedBytes: D.cRetransBytes,
+      outOfOrder: D.cOoo,
+      lostSegments: D.cLost,
+      missedBytes: D.cMissed,
+      dupAcks: D.cDupAck,
+      keepAlives: D.cKeepAlive,
+      zeroWindowProbes: D.cZwp,
+      ackedUnseen: D.cAckedUnseen,
+      windowMin: seen ? D.winMin : null,
+      windowMax: seen ? D.winMax : null,
+      windowLast: seen ? D.winLast : null,
+      windowScaleKnown: D.winScale !== -1,
+      zeroWindows: D.zwCount,
       zeroWindowSeconds: zwNs / 1e9,
-      windowFull: this.cWinFull[d],
-      windowUpdates: this.cWinUpdate[d],
-      maxInFlight: this.maxBif[d],
-      seqBytes: this.span[d].size(),
+      windowFull: D.cWinFull,
+      windowUpdates: D.cWinUpdate,
+      maxInFlight: D.maxBif,
+      seqBytes: D.span.size(),
     };
   }
 }

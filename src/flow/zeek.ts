@@ -93,9 +93,12 @@ class ZEndpoint {
   readonly gap = new Scaled();
   // simplified reassembler: everything below `trim` has been acked (delivered or reported missing)
   trim = 1;
+  /** Data received contiguously from `trim` up to here. */
+  contig = 1;
   blocks = 0;
-  readonly blockLo = new Float64Array(MAX_BLOCKS);
-  readonly blockHi = new Float64Array(MAX_BLOCKS);
+  /** Out-of-order blocks [lo, hi) above `trim`, allocated on first use. */
+  blockLo: Float64Array | null = null;
+  blockHi: Float64Array | null = null;
 
   setState(s: ZState): void {
     if (s !== this.state) {
@@ -113,6 +116,7 @@ class ZEndpoint {
     this.lastAbs = last >>> 0;
     this.lastRel = (last - start) | 0;
     this.trim = 1;
+    this.contig = 1;
     this.blocks = 0;
   }
 
@@ -166,65 +170,105 @@ class ZEndpoint {
   data(lo: number, hi: number): void {
     if (hi <= this.trim) return;
     if (lo < this.trim) lo = this.trim;
-    // merge with overlapping / adjacent blocks
+    if (lo <= this.contig) {
+      if (hi > this.contig) {
+        this.contig = hi;
+        if (this.blocks > 0) this.absorb();
+      }
+      return;
+    }
+    // out of order: kept in a small block list (allocated on first use), merged
+    if (this.blockLo === null || this.blockHi === null) {
+      this.blockLo = new Float64Array(MAX_BLOCKS);
+      this.blockHi = new Float64Array(MAX_BLOCKS);
+    }
+    const bl = this.blockLo;
+    const bh = this.blockHi;
     let i = 0;
     while (i < this.blocks) {
-      if (this.blockLo[i] <= hi && lo <= this.blockHi[i]) {
-        if (this.blockLo[i] < lo) lo = this.blockLo[i];
-        if (this.blockHi[i] > hi) hi = this.blockHi[i];
+      if (bl[i] <= hi && lo <= bh[i]) {
+        if (bl[i] < lo) lo = bl[i];
+        if (bh[i] > hi) hi = bh[i];
         this.blocks--;
-        this.blockLo[i] = this.blockLo[this.blocks];
-        this.blockHi[i] = this.blockHi[this.blocks];
+        bl[i] = bl[this.blocks];
+        bh[i] = bh[this.blocks];
       } else i++;
     }
     if (this.blocks < MAX_BLOCKS) {
-      this.blockLo[this.blocks] = lo;
-      this.blockHi[this.blocks] = hi;
+      bl[this.blocks] = lo;
+      bh[this.blocks] = hi;
       this.blocks++;
+    }
+  }
+
+  /** Move out-of-order blocks that now touch the contiguous part into it. */
+  private absorb(): void {
+    const bl = this.blockLo!;
+    const bh = this.blockHi!;
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let i = 0; i < this.blocks; i++) {
+        if (bl[i] <= this.contig) {
+          if (bh[i] > this.contig) this.contig = bh[i];
+          this.blocks--;
+          bl[i] = bl[this.blocks];
+          bh[i] = bh[this.blocks];
+          changed = true;
+          break;
+        }
+      }
     }
   }
 
   /**
    * The peer acknowledged up to `upTo` (relative): returns the number of holes below it that were
-   * never received, and puts their total length in `missed`. Blocks below the point are dropped.
+   * never received, and puts their total length in `out.missed`. What is below the point is dropped.
    */
   acked(upTo: number, out: { missed: number }): number {
     out.missed = 0;
     if (upTo <= this.trim) return 0;
     let holes = 0;
-    let pos = this.trim;
-    // walk the blocks in order of their start (few blocks: selection each time)
-    for (;;) {
-      let best = -1;
-      for (let i = 0; i < this.blocks; i++) {
-        if (this.blockHi[i] > pos && this.blockLo[i] < upTo && (best < 0 || this.blockLo[i] < this.blockLo[best])) best = i;
+    let pos = this.contig;
+    if (pos < upTo && this.blocks > 0) {
+      const bl = this.blockLo!;
+      const bh = this.blockHi!;
+      for (;;) {
+        let best = -1;
+        for (let i = 0; i < this.blocks; i++) {
+          if (bh[i] > pos && bl[i] < upTo && (best < 0 || bl[i] < bl[best])) best = i;
+        }
+        if (best < 0) break;
+        if (bl[best] > pos) {
+          holes++;
+          out.missed += bl[best] - pos;
+        }
+        pos = bh[best];
+        if (pos >= upTo) break;
       }
-      if (best < 0) break;
-      const lo = this.blockLo[best];
-      if (lo > pos) {
-        holes++;
-        out.missed += lo - pos;
-      }
-      pos = this.blockHi[best];
-      if (pos >= upTo) break;
     }
     if (pos < upTo) {
       holes++;
       out.missed += upTo - pos;
     }
-    // drop what is below upTo
-    let i = 0;
-    while (i < this.blocks) {
-      if (this.blockHi[i] <= upTo) {
-        this.blocks--;
-        this.blockLo[i] = this.blockLo[this.blocks];
-        this.blockHi[i] = this.blockHi[this.blocks];
-      } else {
-        if (this.blockLo[i] < upTo) this.blockLo[i] = upTo;
-        i++;
-      }
-    }
     this.trim = upTo;
+    if (this.contig < upTo) this.contig = upTo;
+    if (this.blocks > 0) {
+      const bl = this.blockLo!;
+      const bh = this.blockHi!;
+      let i = 0;
+      while (i < this.blocks) {
+        if (bh[i] <= upTo) {
+          this.blocks--;
+          bl[i] = bl[this.blocks];
+          bh[i] = bh[this.blocks];
+        } else {
+          if (bl[i] < upTo) bl[i] = upTo;
+          i++;
+        }
+      }
+      this.absorb();
+    }
     return holes;
   }
 }
@@ -253,11 +297,11 @@ export class ZeekConn {
   private lastSec = 0;
   private lastNsec = 0;
   /** ConnSize counters per synfin side (packets and IP bytes that passed the checks). */
-  private readonly pkts = new Float64Array(2);
-  private readonly ipBytes = new Float64Array(2);
+  private readonly pkts = [0, 0];
+  private readonly ipBytes = [0, 0];
   /** UDP/ICMP: payload bytes and whether the side had a valid packet. */
-  private readonly payload = new Float64Array(2);
-  private readonly active = new Uint8Array(2);
+  private readonly payload = [0, 0];
+  private readonly active = [0, 0];
   /** UDP checksum counters, per position (orig 0 / resp 1). */
   private readonly udpChk: [Scaled, Scaled] = [new Scaled(), new Scaled()];
 

@@ -217,6 +217,23 @@ describe('Zeek history and conn_state (hand-worked from zeek-conn.md)', () => {
     expect(r.orig_bytes).toBe(300);
   });
 
+  it('out-of-order data that fills the hole before the ACK is no gap; two holes count twice', () => {
+    // (b) Content gap: only ranges "the reassembler never received" below the acked point are gaps.
+    const filled = run([
+      ...HS,
+      ['c', 'PA', 1001, 5001, 100],
+      ['c', 'PA', 1201, 5001, 100],
+      ['c', 'PA', 1101, 5001, 100], // arrives late (Zeek: T, it does not move the highest end)
+      ['s', 'A', 5001, 1301],
+    ]);
+    expect(filled.history).toBe('ShADTa');
+    expect(filled.missed_bytes).toBe(0);
+    // holes 1101..1201 and 1301..1401 below ack 1401: two gap events (one G: the 1st of 1–9), 200 bytes
+    const two = run([...HS, ['c', 'PA', 1001, 5001, 100], ['c', 'PA', 1201, 5001, 100], ['s', 'A', 5001, 1401]]);
+    expect(two.history).toBe('ShADaG');
+    expect(two.missed_bytes).toBe(200);
+  });
+
   it('payload cut by the snap length becomes a gap once acknowledged', () => {
     // (b): DataSent refuses truncated segments, so "a truncated capture shows up as g/G plus missed_bytes".
     const r = run([...HS, ['c', 'PA', 1001, 5001, 100, 1000, { cut: true }], ['s', 'A', 5001, 1101]]);
