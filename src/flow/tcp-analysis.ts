@@ -145,8 +145,8 @@ class Dir {
   ackFlagSeen = 0;
   rcvNxt = 0;
   // unacknowledged segments (ring buffer, bounded, grown on demand)
-  ualSeq: Uint32Array | null = null;
-  ualNext: Uint32Array | null = null;
+  /** [seq of entries 0 … cap−1, then their nextseq], cap a power of two; null until first use. */
+  ual: Uint32Array | null = null;
   ualCount = 0;
   ualHead = 0;
   ualSorted = 1;
@@ -454,25 +454,24 @@ export class TcpSeqAnalysis {
   private addUnacked(F: Dir, seq: number, next: number): void {
     const count = F.ualCount;
     if (count >= MAX_UNACKED_SEGMENTS) return;
-    let seqs = F.ualSeq;
-    let nexts = F.ualNext;
-    if (seqs === null || nexts === null || count === seqs.length) {
-      const cap = seqs === null ? 8 : Math.min(seqs.length * 2, MAX_UNACKED_SEGMENTS);
-      const ns = new Uint32Array(cap);
-      const nn = new Uint32Array(cap);
-      if (seqs !== null && nexts !== null) {
-        const mask = seqs.length - 1;
+    let u = F.ual;
+    if (u === null || count === u.length >> 1) {
+      const cap = u === null ? 4 : Math.min(u.length, MAX_UNACKED_SEGMENTS);
+      const nu = new Uint32Array(2 * cap);
+      if (u !== null) {
+        const oc = u.length >> 1;
+        const mask = oc - 1;
         const h = F.ualHead;
         for (let i = 0; i < count; i++) {
-          ns[i] = seqs[(h + i) & mask];
-          nn[i] = nexts[(h + i) & mask];
+          nu[i] = u[(h + i) & mask];
+          nu[cap + i] = u[oc + ((h + i) & mask)];
         }
       }
       F.ualHead = 0;
-      F.ualSeq = seqs = ns;
-      F.ualNext = nexts = nn;
+      F.ual = u = nu;
     }
-    const mask = seqs.length - 1;
+    const cap = u.length >> 1;
+    const mask = cap - 1;
     const base = F.base;
     const lo = (seq - base) >>> 0;
     const hi = (next - base) >>> 0;
@@ -482,13 +481,13 @@ export class TcpSeqAnalysis {
       F.ualMaxRel = hi;
     } else {
       const last = (F.ualHead + count - 1) & mask;
-      if (seqLt(seq, seqs[last]) || seqLt(next, nexts[last])) F.ualSorted = 0;
+      if (seqLt(seq, u[last]) || seqLt(next, u[cap + last])) F.ualSorted = 0;
       if (lo < F.ualMinRel) F.ualMinRel = lo;
       if (hi > F.ualMaxRel) F.ualMaxRel = hi;
     }
     const at = (F.ualHead + count) & mask;
-    seqs[at] = seq;
-    nexts[at] = next;
+    u[at] = seq;
+    u[cap + at] = next;
     F.ualCount = count + 1;
   }
 
@@ -498,25 +497,25 @@ export class TcpSeqAnalysis {
    */
   private ackUnacked(D: Dir, ack: number): void {
     let count = D.ualCount;
-    const seqs = D.ualSeq;
-    const nexts = D.ualNext;
-    if (count === 0 || seqs === null || nexts === null) return;
-    const mask = seqs.length - 1;
+    const u = D.ual;
+    if (count === 0 || u === null) return;
+    const cap = u.length >> 1;
+    const mask = cap - 1;
     const base = D.base;
     let h = D.ualHead;
     if (D.ualSorted) {
-      while (count > 0 && !seqGt(nexts[h], ack)) {
+      while (count > 0 && !seqGt(u[cap + h], ack)) {
         h = (h + 1) & mask;
         count--;
       }
       for (let i = 0; i < count; i++) {
         const k = (h + i) & mask;
-        if (!seqGt(ack, seqs[k])) break;
-        seqs[k] = ack;
+        if (!seqGt(ack, u[k])) break;
+        u[k] = ack;
       }
       D.ualHead = h;
       D.ualCount = count;
-      if (count > 0) D.ualMinRel = (seqs[h] - base) >>> 0;
+      if (count > 0) D.ualMinRel = (u[h] - base) >>> 0;
       return;
     }
     let w = 0;
@@ -527,13 +526,13 @@ export class TcpSeqAnalysis {
     let prevE = 0;
     for (let i = 0; i < count; i++) {
       const k = (h + i) & mask;
-      let s = seqs[k];
-      const e = nexts[k];
+      let s = u[k];
+      const e = u[cap + k];
       if (!seqGt(e, ack)) continue; // acked in full (or old): delete
       if (seqGt(ack, s)) s = ack; // partly acked: keep the unacked part
       const o = (h + w) & mask;
-      seqs[o] = s;
-      nexts[o] = e;
+      u[o] = s;
+      u[cap + o] = e;
       const l = (s - base) >>> 0;
       const r = (e - base) >>> 0;
       if (w === 0 || l < lo) lo = l;

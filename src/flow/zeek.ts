@@ -51,18 +51,14 @@ const LIKELY_UDP = new Set<number>([
   53, 67, 68, 88, 123, 137, 161, 162, 443, 514, 1812, 2123, 2152, 3544, 4789, 5060, 5072, 5353, 5355, 6081, 20000,
 ]);
 
-/** Zeek's Session::ScaledHistoryEntry: the letter at the 1st, 10th, 100th … event. */
-class Scaled {
-  count = 0;
-  threshold = 1;
-  /** true when the letter is due now. */
-  hit(): boolean {
-    if (++this.count === this.threshold) {
-      this.threshold *= 10;
-      return true;
-    }
-    return false;
-  }
+/**
+ * Zeek's Session::ScaledHistoryEntry: the letter is added at the 1st, 10th, 100th … event (the
+ * threshold starts at 1 and is multiplied by 10 each time it is reached), i.e. when the count is
+ * a power of ten.
+ */
+function powerOfTen(n: number): boolean {
+  while (n >= 10 && n % 10 === 0) n /= 10;
+  return n === 1;
 }
 
 /** Max out-of-order blocks kept per endpoint by the simplified reassembler. */
@@ -87,10 +83,16 @@ class ZEndpoint {
   histLastSyn = 0;
   histLastFin = 0;
   histLastRst = 0;
-  readonly chk = new Scaled();
-  readonly rxmit = new Scaled();
-  readonly win0 = new Scaled();
-  readonly gap = new Scaled();
+  /** Event counts of the logarithmic letters C, T, W, G (they travel with the host on a flip). */
+  chkN = 0;
+  rxmitN = 0;
+  win0N = 0;
+  gapN = 0;
+  /** ConnSize counters (packets, IP bytes) and UDP/ICMP payload bytes / "had a valid packet". */
+  pkts = 0;
+  ipBytes = 0;
+  payload = 0;
+  active = 0;
   // simplified reassembler: everything below `trim` has been acked (delivered or reported missing)
   trim = 1;
   /** Data received contiguously from `trim` up to here. */
@@ -296,14 +298,7 @@ export class ZeekConn {
   private startNsec = 0;
   private lastSec = 0;
   private lastNsec = 0;
-  /** ConnSize counters per synfin side (packets and IP bytes that passed the checks). */
-  private readonly pkts = [0, 0];
-  private readonly ipBytes = [0, 0];
-  /** UDP/ICMP: payload bytes and whether the side had a valid packet. */
-  private readonly payload = [0, 0];
-  private readonly active = [0, 0];
   /** UDP checksum counters, per position (orig 0 / resp 1). */
-  private readonly udpChk: [Scaled, Scaled] = [new Scaled(), new Scaled()];
 
   constructor(readonly proto: Proto) {
     this.ep = [new ZEndpoint(), new ZEndpoint()];
@@ -374,8 +369,9 @@ export class ZeekConn {
     return true;
   }
 
-  private scaled(side: number, s: Scaled, upper: string): void {
-    if (s.hit()) this.add(side, upper);
+  /** A logarithmic letter's event number `n` for `side`. */
+  private scaled(side: number, n: number, upper: string): void {
+    if (powerOfTen(n)) this.add(side, upper);
   }
 
   private tcp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
@@ -383,11 +379,11 @@ export class ZeekConn {
     const peer = this.ep[side ^ 1];
     if (p.tcpChecksumBad || (notes & Note.BAD_CHECKSUM) !== 0) {
       // TCPAnalyzer::ValidateChecksum: C/c, and the packet goes no further.
-      this.scaled(side, e.chk, 'C');
+      this.scaled(side, ++e.chkN, 'C');
       return;
     }
-    this.pkts[side]++;
-    this.ipBytes[side] += p.ipLen;
+    this.ep[side].pkts++;
+    this.ep[side].ipBytes += p.ipLen;
     const flags = p.flags;
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
@@ -429,7 +425,7 @@ export class ZeekConn {
     else if (ackf) this.check(side, H_ACK, 'A');
 
     // update_window: zero window (not RST, peer not CLOSED, sender not RESET)
-    if (p.window === 0 && !rst && peer.state !== ZState.CLOSED && e.state !== ZState.RESET) this.scaled(side, e.win0, 'W');
+    if (p.window === 0 && !rst && peer.state !== ZState.CLOSED && e.state !== ZState.RESET) this.scaled(side, ++e.win0N, 'W');
 
     if (!e.didClose || !peer.didClose) {
       this.lastSec = tsSec;
@@ -455,7 +451,7 @@ export class ZeekConn {
     } else if (deltaLast > 0) {
       e.updateLast(end);
     } else if (len > 0 && !rst) {
-      this.scaled(side, e.rxmit, 'T');
+      this.scaled(side, ++e.rxmitN, 'T');
     }
 
     const closeNow = this.stateMachine(e, peer, side, flags, seq, len);
@@ -469,7 +465,7 @@ export class ZeekConn {
       if (holes > 0) {
         const ignore = !peer.sawSyn && upTo <= 2;
         if (!ignore && isClean(peer) && isClean(e)) {
-          for (let i = 0; i < holes; i++) this.scaled(side ^ 1, peer.gap, 'G');
+          for (let i = 0; i < holes; i++) this.scaled(side ^ 1, ++peer.gapN, 'G');
           this.missed += this.gapOut.missed;
         }
       }
@@ -557,17 +553,16 @@ export class ZeekConn {
   }
 
   private udp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
-    const pos = this.isOrig(side) ? 0 : 1;
     if ((notes & Note.BAD_CHECKSUM) !== 0) {
-      if (this.udpChk[pos].hit()) this.add(side, 'C');
+      this.scaled(side, ++this.ep[side].chkN, 'C');
       return;
     }
-    this.pkts[side]++;
-    this.ipBytes[side] += p.ipLen;
+    this.ep[side].pkts++;
+    this.ep[side].ipBytes += p.ipLen;
     const l = p.udpLen - 8;
-    if (l > 0) this.payload[side] += l;
-    if (!this.active[side]) {
-      this.active[side] = 1;
+    if (l > 0) this.ep[side].payload += l;
+    if (!this.ep[side].active) {
+      this.ep[side].active = 1;
       this.add(side, 'D');
     }
     this.lastSec = tsSec;
@@ -575,11 +570,11 @@ export class ZeekConn {
   }
 
   private icmp(p: Packet, side: number, tsSec: number, tsNsec: number): void {
-    this.pkts[side]++;
-    this.ipBytes[side] += p.ipLen;
+    this.ep[side].pkts++;
+    this.ep[side].ipBytes += p.ipLen;
     const l = p.ipLen - p.ipHeaderLen - 8;
-    if (l > 0) this.payload[side] += l;
-    this.active[side] = 1;
+    if (l > 0) this.ep[side].payload += l;
+    this.ep[side].active = 1;
     this.lastSec = tsSec;
     this.lastNsec = tsNsec;
   }
@@ -588,8 +583,8 @@ export class ZeekConn {
   private connState(): ZeekConnState {
     const oi = this.origIsClient ? 0 : 1;
     if (this.proto === 'udp') {
-      const o = this.active[oi] === 1;
-      const r = this.active[oi ^ 1] === 1;
+      const o = this.ep[oi].active === 1;
+      const r = this.ep[oi ^ 1].active === 1;
       return o && r ? 'SF' : o ? 'S0' : r ? 'SHR' : 'OTH';
     }
     if (this.proto !== 'tcp') return 'OTH';
@@ -637,8 +632,8 @@ export class ZeekConn {
         ob = this.ep[oi].size(this.ep[ri]);
         rb = this.ep[ri].size(this.ep[oi]);
       } else {
-        ob = this.payload[oi];
-        rb = this.payload[ri];
+        ob = this.ep[oi].payload;
+        rb = this.ep[ri].payload;
       }
     }
     return {
@@ -649,10 +644,10 @@ export class ZeekConn {
       orig_bytes: ob,
       resp_bytes: rb,
       duration: duration > 0 ? duration : null,
-      orig_pkts: this.pkts[oi],
-      resp_pkts: this.pkts[ri],
-      orig_ip_bytes: this.ipBytes[oi],
-      resp_ip_bytes: this.ipBytes[ri],
+      orig_pkts: this.ep[oi].pkts,
+      resp_pkts: this.ep[ri].pkts,
+      orig_ip_bytes: this.ep[oi].ipBytes,
+      resp_ip_bytes: this.ep[ri].ipBytes,
     };
   }
 }

@@ -214,3 +214,64 @@ describe('never throws (fast-check)', () => {
     );
   });
 });
+
+describe('bytes in flight against a naive model of the Wireshark unacked list', () => {
+  it('random in-order sends, retransmissions and ACKs, across the 2^32 wrap', () => {
+    // Reference: the list algorithm of packet-tcp.c as peers.md §2.1 / docs/analysis.md describe it,
+    // written the plain way (array of {seq, next}, full scan on every ACK).
+    const op = fc.record({ kind: fc.constantFrom('new', 'again', 'ack'), n: fc.integer({ min: 1, max: 1500 }), back: fc.integer({ min: 0, max: 30 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.array(op, { maxLength: 120 }), (isn, ops) => {
+        const a = new TcpSeqAnalysis();
+        const p = new Packet();
+        const seg = (d: 0 | 1, flags: number, seq: number, ack: number, len: number): void => {
+          p.flags = flags;
+          p.seq = seq >>> 0;
+          p.ack = ack >>> 0;
+          p.window = 65535;
+          p.payloadLen = len;
+          p.optWscale = -1;
+          a.onSegment(p, d, 1700000000, 0); // one timestamp: never fast/ooo-relevant for bif
+        };
+        const base = isn >>> 0;
+        seg(0, TcpFlag.SYN, base, 0, 0);
+        seg(1, TcpFlag.SYN | TcpFlag.ACK, 7, base + 1, 0);
+        seg(0, TcpFlag.ACK, base + 1, 8, 0);
+        const model: Array<{ s: number; e: number }> = [];
+        const sent: Array<{ s: number; e: number }> = [];
+        let next = 1; // relative
+        let acked = 1;
+        for (const o of ops) {
+          if (o.kind === 'ack') {
+            const to = acked + Math.floor(((next - acked) * o.n) / 1500);
+            acked = Math.max(acked, to);
+            seg(1, TcpFlag.ACK, 8, base + acked, 0);
+            for (let i = model.length - 1; i >= 0; i--) {
+              if (model[i].e <= acked) model.splice(i, 1);
+              else if (acked > model[i].s) model[i].s = acked;
+            }
+            continue;
+          }
+          let s: number;
+          let len: number;
+          if (o.kind === 'again' && sent.length > 0) {
+            const x = sent[Math.max(0, sent.length - 1 - o.back)];
+            s = x.s;
+            len = x.e - x.s;
+          } else {
+            s = next;
+            len = o.n;
+            next += len;
+            sent.push({ s, e: s + len });
+          }
+          seg(0, TcpFlag.ACK | TcpFlag.PSH, base + s, 8, len);
+          model.push({ s, e: s + len });
+          const want = model.length === 0 ? 0 : Math.max(...model.map((m) => m.e)) - Math.min(...model.map((m) => m.s));
+          if (a.inFlight(0) !== want) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
