@@ -553,7 +553,7 @@ export class ZeekConn {
   }
 
   private udp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
-    if ((notes & Note.BAD_CHECKSUM) !== 0) {
+    if ((notes & Note.BAD_CHECKSUM) !== 0 || p.l4ChecksumBad) {
       this.scaled(side, ++this.ep[side].chkN, 'C');
       return;
     }
@@ -570,6 +570,8 @@ export class ZeekConn {
   }
 
   private icmp(p: Packet, side: number, tsSec: number, tsNsec: number): void {
+    // ICMPSessionAdapter: only checksum-valid packets count (no history letters for ICMP).
+    if (p.l4ChecksumBad) return;
     this.ep[side].pkts++;
     this.ep[side].ipBytes += p.ipLen;
     const l = p.ipLen - p.ipHeaderLen - 8;

@@ -285,6 +285,22 @@ describe('Zeek UDP', () => {
     expect(r.conn_state).toBe('SHR');
     expect(r.origIsClient).toBe(true);
   });
+  it('bad UDP checksum as the decoder reports it (l4ChecksumBad): C, and the packet counts nowhere', () => {
+    // (b) Bad checksum: UDPSessionAdapter::HandleBadChecksum adds C/c and drops the packet.
+    const z = new ZeekConn('udp');
+    const p = new Packet();
+    p.kind = PacketKind.Udp;
+    p.srcPort = 40000;
+    p.dstPort = 53;
+    p.udpLen = 38;
+    p.ipLen = 58;
+    p.l4ChecksumBad = true;
+    z.onPacket(p, true, 0, 1700000000, 0);
+    p.l4ChecksumBad = false;
+    z.onPacket(p, true, 0, 1700000001, 0);
+    expect(z.result()).toMatchObject({ history: 'CD', conn_state: 'S0', orig_pkts: 1, orig_bytes: 30 });
+  });
+
   it('every packet with a bad checksum: Cc, OTH (core.udp-corrupt)', () => {
     const r = run([['c', '', 0, 0, 30, 0, { bad: true }], ['s', '', 0, 0, 30, 0, { bad: true }]], { proto: 'udp', serverPort: 53 });
     expect(r.history).toBe('Cc');
