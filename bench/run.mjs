@@ -176,11 +176,9 @@ function machine() {
     /* not Linux */
   }
   const ver = (c, a) => {
-    try {
-      return execFileSync(c, a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0].trim();
-    } catch (e) {
-      return (e.stdout || e.stderr || '').toString().split('\n').find((l) => /version/i.test(l))?.trim() ?? null;
-    }
+    const r = spawnSync(c, a, { encoding: 'utf8', timeout: 10_000 });
+    const lines = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+    return lines.find((l) => /version/i.test(l)) ?? lines[0] ?? null;
   };
   let commit = null;
   try {
