@@ -1,0 +1,71 @@
+/**
+ * Zeek fields through the whole pipeline (reader, decoder, tracker, ZeekConn) on the committed
+ * captures of fixtures/analysis/ (see scenarios.json for their packets). No zeek binary exists
+ * here, so each expected value is worked by hand from /work/shared/reference/zeek-conn.md; the
+ * derivation is written next to it.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/pipeline.js';
+
+async function zeekOf(name: string) {
+  const r = await analyze(resolve('fixtures/analysis', `${name}.pcap`));
+  expect(r.records.length).toBe(1);
+  return r.records[0].zeek;
+}
+
+describe('Zeek conn.log fields of the analysis fixtures', () => {
+  it('syn-fin-retransmission: ShAFf, SF, 0/0 bytes', async () => {
+    // Three SYNs with one ISN: one S. SYN-ACK h, ACK A, FIN F (its retransmission has the same
+    // seq + len: no second F), server FIN f. Sizes: client 1002 − 1000 − 1 (SYN) − 1 (FIN) = 0.
+    expect(await zeekOf('syn-fin-retransmission')).toMatchObject({
+      history: 'ShAFf',
+      conn_state: 'SF',
+      orig_bytes: 0,
+      resp_bytes: 0,
+      origIsClient: true,
+    });
+  });
+
+  it('retransmission: ShADTad, S1, 100/50', async () => {
+    // The repeated 100-byte segment does not move the client's highest end: T. Then a, d.
+    expect(await zeekOf('retransmission')).toMatchObject({
+      history: 'ShADTad',
+      conn_state: 'S1',
+      orig_bytes: 100,
+      resp_bytes: 50,
+      missed_bytes: 0,
+    });
+  });
+
+  it('zero-window: ShADawT, S1, 2000/0', async () => {
+    // Server's first ACK has window 0: a then w (1st); the first 1-byte probe advances the end to
+    // 2002, the second does not: T; later zero windows are the 2nd, 3rd (no letter).
+    expect(await zeekOf('zero-window')).toMatchObject({ history: 'ShADawT', conn_state: 'S1', orig_bytes: 2000, resp_bytes: 0 });
+  });
+
+  it('reset: ShADaFr, RSTR, 120/0', async () => {
+    // FIN with 20 bytes: F; server RST+ACK: r (the second RST has the same relative seq: nothing).
+    // Client CLOSED, server RESET → row 3 RSTR. Client size 1122 − 1000 − 1 − 1 (FIN) = 120.
+    expect(await zeekOf('reset')).toMatchObject({ history: 'ShADaFr', conn_state: 'RSTR', orig_bytes: 120, resp_bytes: 0 });
+  });
+
+  it('acked-unseen: ShADaG, missed 100, S1, 300/0', async () => {
+    // The server acknowledges 1201 while the capture showed 1001..1101 only: a gap of 100 bytes
+    // of the client's data, both ESTABLISHED → G and missed_bytes 100. Size 1301 − 1000 − 1 = 300.
+    expect(await zeekOf('acked-unseen')).toMatchObject({
+      history: 'ShADaG',
+      conn_state: 'S1',
+      missed_bytes: 100,
+      orig_bytes: 300,
+      resp_bytes: 0,
+    });
+  });
+
+  it('synack-first: first packet a SYN-ACK from port 80 → flipped at creation: ^hADad, S1', async () => {
+    // Packets: SA(server) A(client) D(client) A(server) D(server) A(client) → ^ (port flip: 80 is a
+    // likely server port, 40000 is not), h, A, D, a, d. The server's SYN as responder makes it
+    // ESTABLISHED; the client's ACK after that makes it ESTABLISHED too → S1.
+    expect(await zeekOf('synack-first')).toMatchObject({ history: '^hADad', conn_state: 'S1', origIsClient: true });
+  });
+});
