@@ -206,11 +206,17 @@ for (const file of ['scenarios.pcap', 'scenarios.pcapng']) {
         expect(r.retransmissions.client).toBe(kernel);
       });
 
-      it('bulk-lossy: retransmitted bytes = the kernel\'s bytes_retrans', () => {
+      it('bulk-lossy: re-sent bytes = the kernel\'s bytes_retrans', () => {
+        // The kernel's bytes_retrans is every payload byte sent again. In the record that is the payload the client's
+        // captured segments carried (payloadBytes, retransmissions counted again) less the sequence span (bytes).
+        // (analysis.client.retransmittedBytes follows Wireshark's split, like analysis.retransmissions: it leaves
+        // out the segments Wireshark calls out-of-order, so it is not the kernel's number at a sender-side capture.)
         const sc = scenario('bulk-lossy');
         const c = sc.connections[0];
         const r = recordOf(sc, c);
-        expect(r.analysis?.client.retransmittedBytes).toBe(num(c.client.socket!.info!.bytes_retrans));
+        const kernel = num(c.client.socket!.info!.bytes_retrans);
+        expect(kernel).toBeGreaterThan(0);
+        expect(r.payloadBytes.client - r.bytes.client).toBe(kernel);
       });
 
       it('bulk-lossy: the server\'s retransmissions, at most the kernel\'s', () => {
