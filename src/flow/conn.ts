@@ -45,6 +45,8 @@ export class SideState {
   ownFinAcked = false;
   /** TIME_WAIT expiry (float seconds of capture time), valid while state === TIME_WAIT, and its exact time. */
   twExpT = 0;
+  /** Absolute index of its latest entry in the TIME_WAIT timer queue (−1 none). */
+  twAt = -1;
   twExpSec = 0;
   twExpNsec = 0;
 
@@ -138,6 +140,8 @@ export class Conn {
   finalT = -1;
   finalSec = 0;
   finalNsec = 0;
+  /** Absolute index of its latest entry in the linger queue (−1 none). */
+  lingerAt = -1;
   /** Evicted by the maxConnections bound. */
   evicted = false;
   /** Released (record emitted). */

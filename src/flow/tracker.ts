@@ -67,22 +67,35 @@ export function flagString(flags: number): string {
   return s || 'none';
 }
 
-/** FIFO of (conn, side, time) timer entries; times are non-decreasing when pushed in capture order. */
+/**
+ * FIFO of (conn, side, time) timer entries; times are non-decreasing when pushed in capture order.
+ * push() returns the entry's absolute index, so a released connection can clear its entries and
+ * the queue never keeps a finished connection alive.
+ */
 class TimerQueue {
   conns: (Conn | null)[] = [];
   sides: number[] = [];
   times: number[] = [];
   head = 0;
-  push(c: Conn, side: number, t: number): void {
+  /** Absolute index of conns[0]. */
+  base = 0;
+  push(c: Conn, side: number, t: number): number {
     if (this.head > 1024 && this.head * 2 > this.conns.length) {
       this.conns = this.conns.slice(this.head);
       this.sides = this.sides.slice(this.head);
       this.times = this.times.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
     this.conns.push(c);
     this.sides.push(side);
     this.times.push(t);
+    return this.base + this.conns.length - 1;
+  }
+  /** Forget entry `at` if it still holds `c`. */
+  clear(at: number, c: Conn): void {
+    const i = at - this.base;
+    if (i >= this.head && i < this.conns.length && this.conns[i] === c) this.conns[i] = null;
   }
   get length(): number {
     return this.conns.length - this.head;
@@ -196,12 +209,12 @@ export class FlowTracker {
     const t = this.curT;
     const tw = this.tw;
     while (tw.head < tw.conns.length && tw.times[tw.head] <= t) {
-      const c = tw.conns[tw.head]!;
+      const c = tw.conns[tw.head];
       const side = tw.sides[tw.head];
       const expT = tw.times[tw.head];
       tw.conns[tw.head] = null;
       tw.head++;
-      if (c.done) continue;
+      if (c === null || c.done) continue;
       const s = c.sides[side];
       if (s.state !== St.TIME_WAIT || s.twExpT !== expT) continue;
       this.curPkt = null;
@@ -211,11 +224,11 @@ export class FlowTracker {
     }
     const lg = this.linger;
     while (lg.head < lg.conns.length && lg.times[lg.head] <= t) {
-      const c = lg.conns[lg.head]!;
+      const c = lg.conns[lg.head];
       const expT = lg.times[lg.head];
       lg.conns[lg.head] = null;
       lg.head++;
-      if (c.done || c.finalT < 0 || c.finalT + this.lingerS !== expT) continue;
+      if (c === null || c.done || c.finalT < 0 || c.finalT + this.lingerS !== expT) continue;
       this.release(c, c.finalSec, c.finalNsec, true);
     }
     const idle = this.o.idleTimeout;
@@ -257,7 +270,7 @@ export class FlowTracker {
         c.finalT = t;
         c.finalSec = sec;
         c.finalNsec = nsec;
-        this.linger.push(c, 0, t + this.lingerS);
+        c.lingerAt = this.linger.push(c, 0, t + this.lingerS);
       }
     } else if (c.finalT >= 0) c.finalT = -1;
   }
@@ -269,7 +282,13 @@ export class FlowTracker {
     this.unlink(c);
     if (removeFromTable) this.table.delete(c.keyHash, c);
     const r = buildRecord(c, refSec, refNsec, this.o.transitions);
+    // Nothing may keep a finished connection (or its analysers) alive: clear its timer entries.
+    if (c.lingerAt >= 0) this.linger.clear(c.lingerAt, c);
+    for (const s of c.sides) if (s.twAt >= 0) this.tw.clear(s.twAt, c);
     c.analysis = null;
+    c.zeek = null;
+    c.frozenAnalysis = null;
+    c.frozenZeek = null;
     c.transitions = null;
     this.o.onRecord(r);
   }
@@ -695,7 +714,7 @@ export class FlowTracker {
     s.twExpSec = es;
     s.twExpNsec = en;
     s.twExpT = es + en * 1e-9;
-    this.tw.push(c, side, s.twExpT);
+    s.twAt = this.tw.push(c, side, s.twExpT);
   }
 
   // ---------------------------------------------------------------- state changes
