@@ -303,7 +303,10 @@ export class TcpSeqAnalysis {
         n |= Note.DUP_ACK;
       }
     }
-    if ((n & Note.DUP_ACK) === 0) F.dupacknum = 0;
+    // The duplicate-ACK counter restarts when the acknowledgement number changes (not on every
+    // other segment: a window update between two dup ACKs keeps the count; tshark 4.0, kernel
+    // fixture lossy-slow-reader frames 362/364/367).
+    if (ack !== F.lastack) F.dupacknum = 0;
 
     // ACKED UNSEEN: acknowledges beyond the reverse direction's highest contiguous sequence. The
     // mark then moves to the reverse direction's nextseq (not to the ack), so a later ACK beyond
@@ -546,6 +549,11 @@ export class TcpSeqAnalysis {
     D.ualSorted = sorted;
     D.ualMinRel = lo;
     D.ualMaxRel = hi;
+  }
+
+  /** Duplicate ACKs in a row from `dir` so far (tshark's tcp.analysis.duplicate_ack_num of its last dup ACK). */
+  dupAckCount(dir: 0 | 1): number {
+    return (dir === 0 ? this.d0 : this.d1).dupacknum;
   }
 
   /** Initial RTT in ns (SYN to the first ACK), −1 when the handshake was not seen. */

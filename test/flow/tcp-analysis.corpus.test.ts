@@ -38,7 +38,7 @@ function names(bits: number): string {
 
 /** Captures where we knowingly differ from tshark on some frames: file → frames → reason. */
 const TRUNCATED =
-  'crafted frame cut far short of its IP length (capture length < frame length): tshark's TCP dissector ' +
+  "crafted frame cut far short of its IP length (capture length < frame length): tshark's TCP dissector " +
   'throws on the missing bytes before it prints the sequence analysis (bytes in flight, and for the bgp ' +
   'files even the relative sequence number); synfin computes them from the headers';
 const KNOWN: Record<string, Record<number, string>> = {
@@ -50,18 +50,26 @@ const KNOWN: Record<string, Record<number, string>> = {
   'tcp-auth-heapoverflow.pcap': { 1: TRUNCATED },
 };
 
-const files = existsSync(CORPUS) && existsSync(EXPECTED) ? readdirSync(EXPECTED).filter((f) => f.endsWith('.tsv')) : [];
+const KERNEL = resolve('fixtures/analysis/kernel');
+const corpusFiles = existsSync(CORPUS) && existsSync(EXPECTED) ? readdirSync(EXPECTED).filter((f) => f.endsWith('.tsv')) : [];
+/** [directory of the capture, directory of tshark's output, tsv file name] */
+const files: Array<[string, string, string]> = [
+  ...corpusFiles.map((f): [string, string, string] => [CORPUS, EXPECTED, f]),
+  ...readdirSync(KERNEL)
+    .filter((f) => f.endsWith('.tsv'))
+    .map((f): [string, string, string] => [KERNEL, KERNEL, f]),
+];
 
 describe.skipIf(files.length === 0)('tcp.analysis on the tcpdump corpus, against tshark 4.0.17', () => {
   it('every TCP frame of every capture', { timeout: 120_000 }, async () => {
     const diffs: string[] = [];
     let compared = 0;
     let missing = 0;
-    for (const tsv of files) {
+    for (const [capDir, tsvDir, tsv] of files) {
       const capture = tsv.slice(0, -4);
       const notes = new Map<number, number>();
       const shown = new Map<number, string>();
-      await analyze(join(CORPUS, capture), {
+      await analyze(join(capDir, capture), {
         trace: (_id, _c, _s, proto) => proto === 'tcp',
         onPacket: (e) => {
           notes.set(e.frame, (notes.get(e.frame) ?? 0) | e.notes);
@@ -69,7 +77,7 @@ describe.skipIf(files.length === 0)('tcp.analysis on the tcpdump corpus, against
           shown.set(e.frame, `seq=${e.seq} ack=${e.flags & 0x10 ? e.ack : '-'} win=${e.window} bif=${bif}`);
         },
       });
-      for (const line of readFileSync(join(EXPECTED, tsv), 'utf8').replace(/\n$/, '').split('\n')) {
+      for (const line of readFileSync(join(tsvDir, tsv), 'utf8').replace(/\n$/, '').split('\n')) {
         if (line === '') continue;
         const row = line.split('\t');
         const frame = Number(row[0]);

@@ -111,7 +111,8 @@ describe('tcp.analysis flags per frame, against tshark 4.0.17', () => {
         const note = sc.differs?.[String(frame)];
         if (note !== undefined) return; // documented difference
         want.push(`#${frame} ${expected.toString(2)}${dup} ${wantSeqAck}${bif}`);
-        got.push(`#${frame} ${(notes & COMPARED).toString(2)}${dup && (notes & Note.DUP_ACK) ? dup : ''} ${seqAck}${ourBif}`);
+        const ourDup = notes & Note.DUP_ACK ? ` dup#${a.dupAckCount(sp.d)}` : '';
+        got.push(`#${frame} ${(notes & COMPARED).toString(2)}${ourDup} ${seqAck}${ourBif}`);
       });
       expect(got).toEqual(want);
     });
