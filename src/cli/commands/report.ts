@@ -5,8 +5,9 @@ import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { builderHtml, DEFAULT_BUDGET, EventCollector, ReportBuilder } from '../../report/html/index.js';
 import { UsageError } from '../errors.js';
-import { inputOptions, type InputArgs } from '../options.js';
+import { inputOptions, STDIN_TOKEN, type InputArgs } from '../options.js';
 import { finishDiagnostics, runAnalysis } from '../run.js';
+import { Output } from '../term.js';
 
 type Args = InputArgs & {
   output: string;
@@ -22,7 +23,15 @@ export const reportCommand: CommandModule<object, Args> = {
   describe: 'Write one self-contained HTML file: summary and charts, the flow table, stuck connections, and per connection its ladder and graphs',
   builder: (y: Argv<object>) =>
     inputOptions(y)
-      .option('output', { alias: 'o', describe: 'the HTML file to write', type: 'string', demandOption: true, group: 'Report:' })
+      .option('output', {
+        alias: 'o',
+        describe: 'the HTML file to write ("-" for standard output)',
+        type: 'string',
+        demandOption: true,
+        group: 'Report:',
+        // main() turns a lone "-" into STDIN_TOKEN (yargs drops it): here it means standard output.
+        coerce: (v: string) => (v === STDIN_TOKEN ? '-' : v),
+      })
       .option('title', { describe: 'title of the report (default: the capture file names)', type: 'string', group: 'Report:' })
       .option('stuck-after', {
         describe: 'a side counts as stuck after this many seconds in CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING, SYN_SENT, SYN_RECEIVED or TIME_WAIT',
@@ -61,10 +70,14 @@ export const reportCommand: CommandModule<object, Args> = {
     const builder = new ReportBuilder(events, { title: a.title, stuckAfter: a['stuck-after'], timeWait: a['time-wait'] });
     const res = await runAnalysis(a, { onTransition: builder.onTransition, trace: events.trace, onPacket: events.onPacket, onRecord: builder.add });
     const { html, data } = builderHtml(builder, res);
-    writeFileSync(a.output, html);
+    if (a.output === '-') {
+      const out = new Output(); // quiet exit on EPIPE (`synfin report x.pcap -o - | head`)
+      out.write(html);
+      await out.end();
+    } else writeFileSync(a.output, html);
     const s = data.summary;
     process.stderr.write(
-      `synfin: wrote ${a.output} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB): ${s.connections.total} connections, ` +
+      `synfin: wrote ${a.output === '-' ? 'the report to standard output' : a.output} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB): ${s.connections.total} connections, ` +
         `${data.budget.embedded} packets of detail` +
         (data.budget.cutConnections ? `, ${data.budget.cutConnections} connections with part or none of their packets` : '') +
         '\n',

@@ -105,6 +105,13 @@ describe.skipIf(!existsSync(DEMO))('synfin report (the built CLI)', () => {
     // Self-contained: no src= or href= pointing anywhere, no <link>.
     expect(html).not.toMatch(/<(script|img|iframe)[^>]*\ssrc=|<link\b/i);
   });
+  it.skipIf(!built)('writes to standard output with -o -', () => {
+    const r = spawnSync(process.execPath, [bin, 'report', DEMO, '-o', '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('<!doctype html>')).toBe(true);
+    expect(r.stdout.trimEnd().endsWith('</html>')).toBe(true);
+    expect(r.stderr).toMatch(/^synfin: wrote the report to standard output/);
+  });
   it.skipIf(!built)('exits 2 with one line for a missing file', () => {
     const r = spawnSync(process.execPath, [bin, 'report', 'no-such.pcap', '-o', resolve(OUT, 'x.html')], { encoding: 'utf8' });
     expect(r.status).toBe(2);
