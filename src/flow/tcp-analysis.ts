@@ -380,16 +380,11 @@ export class TcpSeqAnalysis {
       const lo = F.ualMinRel;
       const hi = F.ualMaxRel;
       let inFlight = ((hi - lo) >>> 0) - (syn || fin ? 1 : 0);
+      // SACK blocks are subtracted whole, not clipped to the span (tshark: a D-SACK block below
+      // the ack cancels a new segment's bytes, kernel fixture keepalive-stall-reset frame 25).
       const rs = R.sack;
-      const base = F.base;
       const nr = rs === null ? 0 : R.sackCount;
-      for (let i = 0; i < nr; i++) {
-        const le = (rs![2 * i] - base) >>> 0;
-        const re = (rs![2 * i + 1] - base) >>> 0;
-        const a = le > lo ? le : lo;
-        const b = re < hi ? re : hi;
-        if (b > a) inFlight -= b - a;
-      }
+      for (let i = 0; i < nr; i++) inFlight -= (rs![2 * i + 1] - rs![2 * i]) >>> 0;
       if (inFlight > 0 && inFlight < 2000000000) {
         F.bif = inFlight;
         if (seglen > 0 && inFlight > F.maxBif) F.maxBif = inFlight;
