@@ -1,22 +1,23 @@
 /**
  * The data an HTML report embeds: the analysis result turned into compact columnar JSON.
  *
- * One array per field (not one object per connection) keeps a 100k-connection report near
- * 100 bytes per row and lets the page sort and filter typed columns. Strings that repeat
- * (addresses, Zeek histories, services) go into one string pool and are referenced by index.
+ * One array per field (not one object per connection) keeps a report near 120 bytes per
+ * connection and lets the page sort and filter columns. Strings that repeat (addresses, Zeek
+ * histories, services, transition causes) go into one string pool and are referenced by index.
+ * Records stream in through ReportBuilder.add (analyze's onRecord), so none is kept.
  *
  * Per-packet detail (the ladder and the graphs of one connection) is embedded within a budget,
- * collected while analyze() runs by an EventCollector: the first `perConnection` packets of each
- * connection, and no more than `maxEvents` packets in all. A connection whose packets were not
- * all kept is marked `cut`, and the page says so.
+ * collected while analyze() runs by an EventCollector: of each connection its first packets and
+ * its last `tail` ones (`perConnection` in all), and no more than `maxEvents` packets in all.
+ * A connection whose packets were not all kept is marked `cut`, and the page says so.
+ * State transitions come from analyze's onTransition, for every connection (MAX_TRANSITIONS).
  */
 import type { CaptureInfo } from '../../capture/types.js';
 import { isoTime } from '../../capture/time.js';
 import { NOTE_NAMES } from '../../flow/types.js';
-import type { FlowRecord, LayerCounts, PacketEvent, Proto, TcpState, Teardown, Transition } from '../../flow/types.js';
+import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Side, TcpState, Teardown, Transition } from '../../flow/types.js';
 import { aggregateClientGroups, StuckCollector, stuckLine, stuckMeaning, timeWaitLine } from '../stuck.js';
 import { SummaryBuilder, type SummaryData } from '../summary.js';
-import type { Endpoint, Side } from '../../flow/types.js';
 
 export const PROTOS: readonly Proto[] = ['tcp', 'udp', 'icmp', 'icmp6'];
 /** Index 0 is "no state" (null in the record). */
