@@ -9,14 +9,14 @@ import { analyze, type AnalyzeOptions } from '../../pipeline.js';
 import { buildReportData, EventCollector, ReportBuilder, type BuildOptions, type ReportBudget, type ReportData, type ReportInput } from './data.js';
 import { renderHtml } from './render.js';
 
-export { buildReportData, EventCollector, ReportBuilder, DEFAULT_BUDGET, FlowFlag, STATES, TEARDOWNS, PROTOS } from './data.js';
+export { buildReportData, decodeReportData, EventCollector, ReportBuilder, stuckPanel, DEFAULT_BUDGET, FlowFlag, STATES, TEARDOWNS, PROTOS } from './data.js';
 export type { ReportBudget, ReportData, ReportInput, BuildOptions } from './data.js';
 export { renderHtml, escapeHtml, jsonForScript, loadAssets } from './render.js';
 
 export interface GenerateOptions extends BuildOptions {
   budget?: Partial<ReportBudget>;
   /** Passed to analyze() (timeWait, idleTimeout, vlanKey, signal, onProgress, maxConnections, stdin). */
-  analyze?: Omit<AnalyzeOptions, 'trace' | 'onPacket' | 'onRecord' | 'transitions'>;
+  analyze?: Omit<AnalyzeOptions, 'trace' | 'onPacket' | 'onRecord' | 'onTransition' | 'transitions'>;
 }
 
 /** The page for an analysis already made with its records in memory (the collector must have been given to analyze()). */
@@ -37,7 +37,7 @@ export async function generateReport(
   opts: GenerateOptions = {},
 ): Promise<{ html: string; data: ReportData }> {
   const events = new EventCollector(opts.budget);
-  const builder = new ReportBuilder(events, { timeWait: opts.analyze?.timeWait, ...opts });
+  const builder = new ReportBuilder(events, { ...opts, timeWait: opts.timeWait ?? opts.analyze?.timeWait });
   const result = await analyze(inputs, {
     ...opts.analyze,
     onTransition: builder.onTransition,
@@ -48,4 +48,3 @@ export async function generateReport(
   const data = builder.finish(result);
   return { html: renderHtml(data), data };
 }
-export { stuckPanel } from './data.js';
