@@ -285,6 +285,9 @@ function isClean(e: ZEndpoint): boolean {
 
 const RSTOS0 = /^\^?S[^HAFGIQ]*R/;
 
+/** Lower-case history letters by upper-case code − 65 (no string allocated per letter). */
+const LOWER: readonly string[] = Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i));
+
 export class ZeekConn {
   private created = false;
   private origIsClient = true;
@@ -350,7 +353,7 @@ export class ZeekConn {
   }
 
   private add(side: number, upper: string): void {
-    this.history += this.isOrig(side) ? upper : upper.toLowerCase();
+    this.history += this.isOrig(side) ? upper : LOWER[upper.charCodeAt(0) - 65];
   }
 
   /** Session::CheckHistory via TCP_Endpoint::CheckHistory: true when already seen. */
