@@ -154,6 +154,9 @@ if (!HAVE_CHROMIUM) {
           'server SYN_RECEIVED', 'server ESTABLISHED', 'server CLOSE_WAIT', 'server LAST_ACK', 'server CLOSED',
         ]);
         expect(await w.page.$$eval('#transitions tr', (r) => r.length)).toBe(1 + 9);
+        // A transition leads to its packet in the ladder: the client's FIN_WAIT_1 came with frame 8 (its FIN).
+        await w.page.click('#states .tl-seg[data-side="client"][data-state="FIN_WAIT_1"]');
+        expect(await w.page.$$eval('#ladder .arrow.hl', (g) => g.map((x) => x.getAttribute('data-frame')))).toEqual(['8']);
         await w.page.screenshot({ path: resolve(OUT, 'report-small-detail.png'), fullPage: true });
         expect(w.errors).toEqual([]);
       });

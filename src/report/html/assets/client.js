@@ -981,6 +981,19 @@
     }
     return svg;
   }
+  /** Scroll the ladder to the arrow of `frame` and flash it (when that packet is embedded). */
+  function showFrame(frame) {
+    var box = document.getElementById('ladder');
+    var g = box && box.querySelector('.arrow[data-frame="' + frame + '"]');
+    if (!g) return;
+    var prev = box.querySelector('.arrow.hl');
+    if (prev) prev.classList.remove('hl');
+    g.classList.add('hl');
+    var top = g.getBBox().y - 60;
+    box.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
+    box.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
   var STATE_BG = {
     ESTABLISHED: '#d7efdf', CLOSED: '#e6e9ee', TIME_WAIT: '#dbe5fb', CLOSE_WAIT: '#fbe1c4', LAST_ACK: '#fbe1c4', CLOSING: '#fbe1c4',
     FIN_WAIT_1: '#ecdcfb', FIN_WAIT_2: '#ecdcfb', SYN_SENT: '#faedb5', SYN_RECEIVED: '#faedb5', LISTEN: '#e6e9ee'
@@ -1020,6 +1033,7 @@
         if (x1 - x0 < 1) x1 = x0 + 1;
         var st = STATES[T.to[e]] || '?';
         var g = s('g', { class: 'tl-seg', 'data-side': side ? 'server' : 'client', 'data-state': st });
+        g.addEventListener('click', function () { showFrame(T.frame[e]); });
         g.appendChild(s('rect', { x: x0, y: y, width: x1 - x0, height: LANE, rx: 3, fill: STATE_BG[st] || '#eef0f3', stroke: '#fff', 'stroke-width': 2 }));
         var label = st + ' · ' + (fmtDur(t1 - t0) || '0 s') + (j + 1 < mine.length ? '' : '+');
         var fits = (x1 - x0) > label.length * 6.4 + 8;
@@ -1047,7 +1061,7 @@
     for (var q = 0; q < n; q++) idx.push(off + q);
     idx.sort(function (a, b) { return T.t[a] - T.t[b] || a - b; });
     idx.forEach(function (e) {
-      rows.appendChild(h('tr', null, h('td', { class: 'n mono', text: '+' + T.t[e].toFixed(6) }), h('td', { class: 'n', text: '#' + T.frame[e] }),
+      rows.appendChild(h('tr', { class: 'click', title: 'Show this packet in the ladder', onclick: function () { showFrame(T.frame[e]); } }, h('td', { class: 'n mono', text: '+' + T.t[e].toFixed(6) }), h('td', { class: 'n', text: '#' + T.frame[e] }),
         h('td', { text: T.side[e] ? 'server' : 'client' }), h('td', null, T.from[e] ? badge(stateName(T.from[e]), 's-' + stateName(T.from[e])) : '—'),
         h('td', null, badge(stateName(T.to[e]), 's-' + stateName(T.to[e]))),
         h('td', { class: 'mono' }, T.cause[e] >= 0 ? S[T.cause[e]] : 'frame #' + T.frame[e], T.inf[e] ? h('span', { class: 'note', text: ' (inferred)' }) : null)));
