@@ -7,9 +7,10 @@
  * Expected values come from the hand-written exchanges in handmade.ts: 5 connections, 10 segments
  * in connection 1 (RFC 9293 Figure 12 close), 7 in connection 2, packet totals per connection.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, EventCollector } from '../../../src/report/html/data.js';
 import { renderHtml } from '../../../src/report/html/render.js';
@@ -113,6 +114,19 @@ if (!HAVE_CHROMIUM) {
         expect(await w.page.textContent('#flow-grid')).toContain('No connection matches the filter.');
         await filter(w, '');
         expect(await shownIds(w)).toEqual([1, 2, 3, 4, 5]);
+      });
+
+      it('downloads the rows shown as CSV', async () => {
+        await filter(w, 'proto:tcp');
+        const [dl] = await Promise.all([w.page.waitForEvent('download'), w.page.click('#csv')]);
+        const path = resolve(OUT, 'report-small.csv');
+        await dl.saveAs(path);
+        // Read back with an independent RFC 4180 parser (csv-parse).
+        const rows = parse(readFileSync(path, 'utf8'), { columns: true }) as Record<string, string>[];
+        expect(rows.map((r) => r.id)).toEqual(['1', '2', '3', '5']); // the UDP flow #4 filtered out
+        expect(rows[1]).toMatchObject({ server_ip: '10.0.0.3', server_port: '443', teardown: 'reset-server', retransmissions_client: '1', zeek_conn_state: 'RSTR' });
+        expect(rows[3]).toMatchObject({ client_state: 'SYN_SENT', server_state: '', rtt_ms: '', packets_client: '3' });
+        await filter(w, '');
       });
 
       it('sorts by a column, and reverses on a second click', async () => {

@@ -578,7 +578,8 @@
     countEl = h('span', { class: 'count', id: 'row-count' });
     errEl = h('span', { class: 'err', id: 'filter-error' });
     chipEl = h('span', { id: 'group-chip' });
-    sec.appendChild(h('div', { class: 'toolbar' }, inputEl, chipEl, countEl, errEl));
+    var csvBtn = h('button', { class: 'btn', id: 'csv', title: 'The rows shown, as CSV (RFC 4180)', text: 'Download CSV', onclick: downloadCsv });
+    sec.appendChild(h('div', { class: 'toolbar' }, inputEl, chipEl, countEl, errEl, csvBtn));
     sec.appendChild(h('div', { class: 'help' }, 'Words match addresses, states, teardown, Zeek state and history. Keys: ',
       ['host:', 'port:', 'state:', 'cstate:', 'sstate:', 'teardown:', 'proto:', 'zeek:', 'service:', 'id:', 'is:cut|reuse|inferred|halfclose|rejected'].map(function (k, i) { return [i ? ' ' : '', h('code', { text: k })]; }),
       '; numbers: ', ['rtt', 'dur', 'pkts', 'bytes', 'retr', 'dup', 'start'].map(function (k, i) { return [i ? ' ' : '', h('code', { text: k + '>…' })]; }),
@@ -790,6 +791,41 @@
     sizeGrid();
     if (gridEl.scrollTop > n * ROW_H) gridEl.scrollTop = 0;
     renderRows();
+  }
+
+  /** The rows shown (filtered and sorted) as CSV: one header line, fields quoted when needed (RFC 4180). */
+  function csvText() {
+    var cols = [
+      ['id', function (i) { return F.id[i]; }], ['proto', function (i) { return PROTOS[F.proto[i]]; }],
+      ['client_ip', function (i) { return S[F.cip[i]]; }], ['client_port', function (i) { return F.cport[i]; }],
+      ['server_ip', function (i) { return S[F.sip[i]]; }], ['server_port', function (i) { return F.sport[i]; }],
+      ['client_state', function (i) { return STATES[F.cst[i]] || ''; }], ['server_state', function (i) { return STATES[F.sst[i]] || ''; }],
+      ['teardown', function (i) { return TEARDOWNS[F.td[i]]; }], ['zeek_conn_state', function (i) { return S[F.zs[i]]; }],
+      ['zeek_history', function (i) { return S[F.zh[i]]; }], ['rtt_ms', function (i) { return F.rtt[i] < 0 ? '' : F.rtt[i]; }],
+      ['start_s', function (i) { return F.start[i]; }], ['duration_s', function (i) { return F.dur[i]; }],
+      ['packets_client', function (i) { return F.pc[i]; }], ['packets_server', function (i) { return F.ps[i]; }],
+      ['bytes_client', function (i) { return F.bc[i]; }], ['bytes_server', function (i) { return F.bs[i]; }],
+      ['retransmissions_client', function (i) { return F.rc[i]; }], ['retransmissions_server', function (i) { return F.rs[i]; }],
+      ['service', function (i) { return F.svc[i] < 0 ? '' : S[F.svc[i]]; }]
+    ];
+    function q(v) {
+      var t = String(v);
+      return /[",\r\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+    }
+    var lines = [cols.map(function (c) { return c[0]; }).join(',')];
+    for (var k = 0; k < viewLen; k++) {
+      var i = view[k];
+      lines.push(cols.map(function (c) { return q(c[1](i)); }).join(','));
+    }
+    return lines.join('\r\n') + '\r\n';
+  }
+  function downloadCsv() {
+    var url = URL.createObjectURL(new Blob([csvText()], { type: 'text/csv' }));
+    var a = h('a', { href: url, download: (D.title || 'synfin').replace(/[^\w.-]+/g, '_').slice(0, 60) + '-connections.csv' });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
   }
 
   function setFilter(text) {
