@@ -30,6 +30,19 @@ describe('buildReportData', () => {
     expect(d.events.len.slice(o1, o1 + 10)).toEqual(GRACEFUL_STEPS.map((s) => s[4]));
   });
 
+  it('embeds the state transitions per connection, times from its first packet', () => {
+    const { input, events } = smallInput();
+    const d = buildReportData(input, new EventCollector().addAll(events));
+    // Only #1 carries transitions: one per state change in GRACEFUL_STEPS (steps 1, 2, 3, 3, 8, 8, 9, 9, 10).
+    expect(d.flows.tn).toEqual([9, 0, 0, 0, 0]);
+    expect(d.transitions.frame).toEqual([1, 2, 3, 3, 8, 8, 9, 9, 10]);
+    expect(d.transitions.t).toEqual([0, 0.001, 0.002, 0.002, 0.007, 0.007, 0.008, 0.008, 0.009]);
+    expect(d.transitions.to.map((k) => d.states[k])).toEqual([
+      'SYN_SENT', 'SYN_RECEIVED', 'ESTABLISHED', 'ESTABLISHED', 'FIN_WAIT_1', 'CLOSE_WAIT', 'TIME_WAIT', 'LAST_ACK', 'CLOSED',
+    ]);
+    expect(d.transitions.side).toEqual([0, 1, 0, 1, 0, 1, 0, 1, 1]);
+  });
+
   it('puts rows in id order when records come in the order connections ended', () => {
     const { input, events } = smallInput();
     const d = buildReportData({ ...input, records: [...input.records].reverse() }, new EventCollector().addAll(events));
