@@ -297,6 +297,7 @@ export class FlowTracker {
 
   private unlink(c: Conn): void {
     const tcp = c.kind === Kind.TCP;
+    if (c.prev === null && (tcp ? this.tcpHead : this.dgHead) !== c) return; // not in the list
     if (c.prev !== null) c.prev.next = c.next;
     else if (tcp) this.tcpHead = c.next;
     else this.dgHead = c.next;
@@ -311,7 +312,7 @@ export class FlowTracker {
     const tcp = c.kind === Kind.TCP;
     const tail = tcp ? this.tcpTail : this.dgTail;
     if (tail === c) return;
-    if (c.prev !== null || c.next !== null || (tcp ? this.tcpHead : this.dgHead) === c) this.unlink(c);
+    this.unlink(c);
     const t2 = tcp ? this.tcpTail : this.dgTail;
     c.prev = t2;
     c.next = null;
