@@ -25,12 +25,22 @@ function graceful(o: ConstructorParameters<typeof Conversation>[0] = {}): Conver
     .ack('client');
 }
 
+/** Both sides after each packet of graceful(), worked from RFC 9293 §3.5 Fig. 6 and §3.6 Fig. 12. */
+const GRACEFUL = [
+  ['SYN_SENT', null],
+  ['SYN_SENT', 'SYN_RECEIVED'],
+  ['ESTABLISHED', 'ESTABLISHED'],
+  ['FIN_WAIT_1', 'ESTABLISHED'],
+  ['FIN_WAIT_2', 'CLOSE_WAIT'],
+  ['FIN_WAIT_2', 'LAST_ACK'],
+  ['TIME_WAIT', 'CLOSED'],
+];
+
 describe('TIME_WAIT expiry on capture time', () => {
   it('--time-wait 60: the client is CLOSED once a later packet passes T+60, transition at the expiry time', () => {
     const other = new Conversation({ start: T0 + 61, clientPort: 40001 }).syn();
     const r = run([graceful(), other], { timeWait: 60 });
-    expect(r.states[6]).toEqual(['TIME_WAIT', 'CLOSED']);
-    expect(r.states[7]).toEqual(['SYN_SENT', null]); // flow 2's own states
+    expect(r.states).toEqual([...GRACEFUL, ['SYN_SENT', null]]); // the last is flow 2's own states
     const rec = r.records.find((x) => x.id === 1)!;
     expect(rec.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
     const exp = rec.transitions!.at(-1)!;
@@ -46,11 +56,13 @@ describe('TIME_WAIT expiry on capture time', () => {
   it('--time-wait 240 (RFC 793 2×MSL): still TIME_WAIT at T+61, CLOSED after T+240', () => {
     const at61 = new Conversation({ start: T0 + 61, clientPort: 40001 }).syn();
     const r = run([graceful(), at61], { timeWait: 240 });
+    expect(r.states).toEqual([...GRACEFUL, ['SYN_SENT', null]]);
     const rec = r.records.find((x) => x.id === 1)!;
     expect(rec.state).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
     expect(rec.stateSeconds.client).toBeCloseTo(61 - 0.06, 9); // capture end T0+61
     const at241 = new Conversation({ start: T0 + 241, clientPort: 40001 }).syn();
     const r2 = run([graceful(), at241], { timeWait: 240 });
+    expect(r2.states).toEqual([...GRACEFUL, ['SYN_SENT', null]]);
     const rec2 = r2.records.find((x) => x.id === 1)!;
     expect(rec2.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
     expect(rec2.transitions!.at(-1)).toMatchObject({ from: 'TIME_WAIT', to: 'CLOSED', tsSec: T0 + 240, tsNsec: 60_000_000 });
@@ -67,6 +79,7 @@ describe('TIME_WAIT expiry on capture time', () => {
     const c = graceful().tcp('server', 'FA', { seq: 1, after: 30 });
     const late = new Conversation({ start: T0 + 70, clientPort: 40001 }).syn();
     const r = run([c, late], { timeWait: 60 });
+    expect(r.states).toEqual([...GRACEFUL, ['TIME_WAIT', 'CLOSED'], ['SYN_SENT', null]]);
     expect(r.records.find((x) => x.id === 1)!.state.client).toBe('TIME_WAIT');
     const later = new Conversation({ start: T0 + 91, clientPort: 40001 }).syn();
     const r2 = run([graceful().tcp('server', 'FA', { seq: 1, after: 30 }), later], { timeWait: 60 });
@@ -96,6 +109,7 @@ describe('incarnations on one 4-tuple', () => {
   it('a SYN with a new ISN while the client is in TIME_WAIT: new record, portReuse, TIME_WAIT ended', () => {
     const again = new Conversation({ start: T0 + 1, clientIsn: 900_000 }).syn().synAck().ack();
     const r = run([graceful(), again], { timeWait: 60 });
+    expect(r.states.slice(0, 7)).toEqual(GRACEFUL);
     expect(r.records.map((x) => x.id)).toEqual([1, 2]);
     const [old, neu] = r.records;
     expect(old.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
@@ -153,6 +167,7 @@ describe('incarnations on one 4-tuple', () => {
   it('a SYN long after TIME_WAIT expired: a fresh connection', () => {
     const b = new Conversation({ start: T0 + 100, clientIsn: 3 }).syn();
     const r = run([graceful(), b], { timeWait: 60 });
+    expect(r.states).toEqual([...GRACEFUL, ['SYN_SENT', null]]);
     expect(r.records.map((x) => [x.id, x.portReuse, x.state.client])).toEqual([
       [1, false, 'CLOSED'],
       [2, false, 'SYN_SENT'],
@@ -163,7 +178,12 @@ describe('incarnations on one 4-tuple', () => {
     const c = new Conversation({ start: T0 }).syn().synAck().ack().syn();
     const r = run(c);
     expect(r.records).toHaveLength(1);
-    expect(r.states[3]).toEqual(['ESTABLISHED', 'ESTABLISHED']);
+    expect(r.states).toEqual([
+      ['SYN_SENT', null],
+      ['SYN_SENT', 'SYN_RECEIVED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+    ]);
   });
 
   it('stray packets after a reset stay in the closed connection', () => {
@@ -171,7 +191,13 @@ describe('incarnations on one 4-tuple', () => {
     const r = run(c);
     expect(r.records).toHaveLength(1);
     expect(r.records[0].packets).toEqual({ client: 3, server: 2 });
-    expect(r.states[4]).toEqual(['CLOSED', 'CLOSED']);
+    expect(r.states).toEqual([
+      ['SYN_SENT', null],
+      ['SYN_SENT', 'SYN_RECEIVED'],
+      ['ESTABLISHED', 'ESTABLISHED'],
+      ['CLOSED', 'CLOSED'],
+      ['CLOSED', 'CLOSED'],
+    ]);
   });
 });
 
