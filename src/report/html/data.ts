@@ -15,7 +15,7 @@
 import type { CaptureInfo } from '../../capture/types.js';
 import { isoTime } from '../../capture/time.js';
 import { NOTE_NAMES } from '../../flow/types.js';
-import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Side, TcpState, Teardown, Transition } from '../../flow/types.js';
+import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Side, SynOptions, TcpState, Teardown, Transition } from '../../flow/types.js';
 import { aggregateClientGroups, StuckCollector, stuckLine, stuckMeaning, timeWaitLine } from '../stuck.js';
 import { SummaryBuilder, type SummaryData } from '../summary.js';
 
@@ -118,6 +118,9 @@ export interface FlowColumns {
   eh: number[];
   /** Embedded transitions of each row (rows in order, like en). */
   tn: number[];
+  /** Options each side offered in its SYN, as text (string pool; −1 = SYN not seen), e.g. "MSS 1460, wscale 7, SACK, TS". */
+  soc: number[];
+  sos: number[];
 }
 
 /** Columns of the embedded state transitions. */
@@ -399,6 +402,18 @@ function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
+/** "MSS 1460, wscale 7, SACK, TS" (what a SYN offered; "no options" when none). */
+export function synOptionsText(o: SynOptions): string {
+  const parts: string[] = [];
+  if (o.mss !== null) parts.push(`MSS ${o.mss}`);
+  if (o.wscale !== null) parts.push(`wscale ${o.wscale}`);
+  if (o.sackPermitted) parts.push('SACK');
+  if (o.timestamps) parts.push('TS');
+  if (o.tfo) parts.push('TFO');
+  if (o.mptcp) parts.push('MPTCP');
+  return parts.length ? parts.join(', ') : 'no options';
+}
+
 function stateIndex(s: TcpState | null | undefined): number {
   if (!s) return 0;
   const i = STATES.indexOf(s);
@@ -415,7 +430,7 @@ export class ReportBuilder {
   private readonly cols: FlowColumns = {
     id: [], proto: [], cip: [], cport: [], sip: [], sport: [], cst: [], sst: [], cage: [], sage: [], td: [], zs: [],
     zh: [], svc: [], start: [], dur: [], pc: [], ps: [], bc: [], bs: [], rtt: [], rc: [], rs: [], dup: [], zw: [],
-    lost: [], fl: [], en: [], eh: [], tn: [],
+    lost: [], fl: [], en: [], eh: [], tn: [], soc: [], sos: [],
   };
   /** Transitions as analyze() reports them (onTransition), in capture order; grouped per row in finish(). */
   private readonly tr = { flow: [] as number[], sec: [] as number[], nsec: [] as number[], frame: [] as number[], side: [] as number[], from: [] as number[], to: [] as number[], inf: [] as number[], cause: [] as number[] };
@@ -513,6 +528,9 @@ export class ReportBuilder {
     );
     // Packets seen, for the cut flag (replaced by the embedded count in finish()).
     cols.en.push(r.packets.client + r.packets.server);
+    const opt = r.handshake?.options;
+    cols.soc.push(opt?.client ? this.str(synOptionsText(opt.client)) : -1);
+    cols.sos.push(opt?.server ? this.str(synOptionsText(opt.server)) : -1);
     // Transitions carried by the record (buildReportData on records made with transitions: true).
     if (r.transitions) for (const t of r.transitions) this.onTransition(t);
 

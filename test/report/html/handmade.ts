@@ -177,6 +177,11 @@ export function smallInput(file = 'handmade.pcap'): { input: ReportInput; events
   ];
   // Connection 1 starts at T0 exactly, so its transitions' times are those of its steps.
   records[0].transitions = transitionsOf(1, GRACEFUL_STEPS, 1);
+  // Options of #1's SYN and SYN-ACK (as a Linux client and a server without window scaling would offer them).
+  records[0].handshake!.options = {
+    client: { mss: 1460, wscale: 7, sackPermitted: true, timestamps: true, tfo: false, mptcp: false },
+    server: { mss: 1400, wscale: null, sackPermitted: false, timestamps: false, tfo: false, mptcp: false },
+  };
   const ev = [
     ...events(1, GRACEFUL_STEPS, 1),
     ...events(2, RETRANS_STEPS, 11),

@@ -160,6 +160,7 @@ if (!HAVE_CHROMIUM) {
         expect(await w.page.$eval('#tsg canvas', (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(200);
         expect(await bluePixels(w, '#tsg canvas')).toBeGreaterThan(20);
         expect(await w.page.evaluate(() => location.hash)).toBe('#flow=1');
+        expect(await w.page.textContent('#detail .facts')).toContain('MSS 1460, wscale 7, SACK, TS / MSS 1400');
         // States over time: client SYN_SENT, ESTABLISHED, FIN_WAIT_1, TIME_WAIT; server SYN_RECEIVED, ESTABLISHED,
         // CLOSE_WAIT, LAST_ACK, CLOSED (the states after each packet in handmade.ts's GRACEFUL_STEPS).
         const lanes = await w.page.$$eval('#states .tl-seg', (g) => g.map((x) => `${x.getAttribute('data-side')} ${x.getAttribute('data-state')}`));

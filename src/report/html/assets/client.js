@@ -901,6 +901,9 @@
     facts.appendChild(fact('Bytes → / ←', fmtInt(F.bc[i]) + ' / ' + fmtInt(F.bs[i])));
     if (isTcp) facts.appendChild(fact('Retransmissions → / ←', F.rc[i] + ' / ' + F.rs[i] + (F.dup[i] ? ' · ' + F.dup[i] + ' dup ACKs' : '') + (F.lost[i] ? ' · ' + F.lost[i] + ' not captured' : '')));
     if (isTcp && F.zw[i] > 0) facts.appendChild(fact('Zero window', fmtDur(F.zw[i])));
+    if (isTcp && (F.soc[i] >= 0 || F.sos[i] >= 0)) {
+      facts.appendChild(fact('SYN options client / server', (F.soc[i] >= 0 ? S[F.soc[i]] : 'SYN not seen') + ' / ' + (F.sos[i] >= 0 ? S[F.sos[i]] : 'SYN-ACK not seen')));
+    }
     if (flags.length) facts.appendChild(fact('Notes', flags.join('; ')));
     detailEl.appendChild(facts);
     if (F.tn[i]) detailEl.appendChild(statesBlock(i));
