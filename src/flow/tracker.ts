@@ -144,6 +144,8 @@ export class FlowTracker {
    * double argument to a call V8 does not inline is boxed (one heap number per packet).
    */
   private curT = 0;
+  /** No timer can fire before this capture time (lower bound; see sweep()). */
+  private nextDue = Infinity;
   // Scratch time (exact) for timer arithmetic.
   private tSec = 0;
   private tNsec = 0;
@@ -207,6 +209,26 @@ export class FlowTracker {
 
   private sweep(): void {
     const t = this.curT;
+    // Fast path: nothing can be due before nextDue (a lower bound of every timer's time).
+    if (t < this.nextDue) return;
+    this.sweepDue(t);
+    this.nextDue = this.earliestDue();
+  }
+
+  /** The earliest time any timer could fire (the heads of the queues and LRU lists). */
+  private earliestDue(): number {
+    let d = Infinity;
+    const tw = this.tw;
+    if (tw.head < tw.conns.length && tw.times[tw.head] < d) d = tw.times[tw.head];
+    const lg = this.linger;
+    if (lg.head < lg.conns.length && lg.times[lg.head] < d) d = lg.times[lg.head];
+    const idle = this.o.idleTimeout;
+    if (idle > 0 && this.tcpHead !== null && this.tcpHead.lastT + idle < d) d = this.tcpHead.lastT + idle;
+    if (this.dgHead !== null && this.dgHead.lastT + this.dgIdle < d) d = this.dgHead.lastT + this.dgIdle;
+    return d;
+  }
+
+  private sweepDue(t: number): void {
     const tw = this.tw;
     while (tw.head < tw.conns.length && tw.times[tw.head] <= t) {
       const c = tw.conns[tw.head];
@@ -271,6 +293,7 @@ export class FlowTracker {
         c.finalSec = sec;
         c.finalNsec = nsec;
         c.lingerAt = this.linger.push(c, 0, t + this.lingerS);
+        if (t + this.lingerS < this.nextDue) this.nextDue = t + this.lingerS;
       }
     } else if (c.finalT >= 0) c.finalT = -1;
   }
@@ -409,6 +432,9 @@ export class FlowTracker {
     }
     if (replace) this.table.replace(c);
     else this.table.set(c);
+    // Its idle deadline (UDP/ICMP always, TCP with --idle-timeout) may be the earliest timer.
+    const limit = kind === Kind.TCP ? this.o.idleTimeout : this.dgIdle;
+    if ((kind !== Kind.TCP || limit > 0) && t + limit < this.nextDue) this.nextDue = t + limit;
     return c;
   }
 
@@ -716,6 +742,7 @@ export class FlowTracker {
     s.twExpNsec = en;
     s.twExpT = es + en * 1e-9;
     s.twAt = this.tw.push(c, side, s.twExpT);
+    if (s.twExpT < this.nextDue) this.nextDue = s.twExpT;
   }
 
   // ---------------------------------------------------------------- state changes
