@@ -30,7 +30,7 @@ const arbSeg = fc.record({
 describe('tracker consistency on random segment sequences', () => {
   it('never throws; transitions, packet events and records agree', () => {
     fc.assert(
-      fc.property(fc.array(arbSeg, { minLength: 1, maxLength: 40 }), fc.boolean(), (segs, decode) => {
+      fc.property(fc.array(arbSeg, { minLength: 1, maxLength: 40 }), fc.boolean(), fc.constantFrom(0, 50, 100), (segs, decode, idle) => {
         const c = new Conversation({ start: 1_700_000_000, clientIsn: 0xfffffff0 }); // wraps 2^32
         for (const g of segs) {
           const seq = g.seqMode === 'zero' ? 0 : g.seqMode === 'far' ? 2_000_000_000 : g.seqMode === 'back' ? 1 : undefined;
@@ -43,7 +43,7 @@ describe('tracker consistency on random segment sequences', () => {
         const r = run(c, {
           decode,
           timeWait: 60,
-          idleTimeout: 100,
+          idleTimeout: idle,
           onTransition: (t) => {
             log.push({ t });
             transitions.push(t);
