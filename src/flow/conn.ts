@@ -19,30 +19,20 @@ export const PROTO_NAMES: ReadonlyArray<Proto> = ['tcp', 'udp', 'icmp', 'icmp6']
 
 export class SideState {
   state: St = St.NONE;
-  /** When the side entered `state` (exact, and as float seconds for comparisons). */
+  /** When the side entered `state`. */
   enteredSec = 0;
   enteredNsec = 0;
-  enteredT = 0;
 
   packets = 0;
   ipBytes = 0;
   payloadBytes = 0;
 
-  // --- what the capture showed this side send / receive ---
-  synSeen = false;
+  // --- what the capture showed this side send / receive (flags packed in `bits`, see accessors) ---
+  private bits = 0;
   /** ISN (uint32) of the side's SYN. */
   isn = 0;
-  /** The SYN it sent carried ACK (a SYN-ACK). */
-  synWasAck = false;
-  /** Its ACK field showed it received the peer's SYN. */
-  peerSynRcvd = false;
-  /** The peer acknowledged its SYN. */
-  ownSynAcked = false;
-  finSeen = false;
   /** Sequence number the FIN occupies (uint32); the ACK of the FIN is finSeq + 1. */
   finSeq = 0;
-  peerFinRcvd = false;
-  ownFinAcked = false;
   /** TIME_WAIT expiry (float seconds of capture time), valid while state === TIME_WAIT, and its exact time. */
   twExpT = 0;
   /** Absolute index of its latest entry in the TIME_WAIT timer queue (−1 none). */
@@ -51,19 +41,84 @@ export class SideState {
   twExpNsec = 0;
 
   // --- handshake ---
-  /** Time of this side's first SYN / SYN-ACK, and of the most recent one (Wireshark's ts_mru_syn). */
-  synSec = -1;
-  synNsec = 0;
+  /** Time of this side's most recent SYN / SYN-ACK (Wireshark's ts_mru_syn). */
   mruSynSec = -1;
   mruSynNsec = 0;
   synRetransmissions = 0;
   synDataBytes = 0;
   optMss = -1;
   optWscale = -1;
-  optSack = false;
-  optTs = false;
-  optTfo = false;
-  optMptcp = false;
+
+  get synSeen(): boolean {
+    return (this.bits & 1) !== 0;
+  }
+  set synSeen(v: boolean) {
+    this.bits = v ? this.bits | 1 : this.bits & ~1;
+  }
+  /** The SYN it sent carried ACK (a SYN-ACK). */
+  get synWasAck(): boolean {
+    return (this.bits & 2) !== 0;
+  }
+  set synWasAck(v: boolean) {
+    this.bits = v ? this.bits | 2 : this.bits & ~2;
+  }
+  /** Its ACK field showed it received the peer's SYN. */
+  get peerSynRcvd(): boolean {
+    return (this.bits & 4) !== 0;
+  }
+  set peerSynRcvd(v: boolean) {
+    this.bits = v ? this.bits | 4 : this.bits & ~4;
+  }
+  /** The peer acknowledged its SYN. */
+  get ownSynAcked(): boolean {
+    return (this.bits & 8) !== 0;
+  }
+  set ownSynAcked(v: boolean) {
+    this.bits = v ? this.bits | 8 : this.bits & ~8;
+  }
+  get finSeen(): boolean {
+    return (this.bits & 16) !== 0;
+  }
+  set finSeen(v: boolean) {
+    this.bits = v ? this.bits | 16 : this.bits & ~16;
+  }
+  get peerFinRcvd(): boolean {
+    return (this.bits & 32) !== 0;
+  }
+  set peerFinRcvd(v: boolean) {
+    this.bits = v ? this.bits | 32 : this.bits & ~32;
+  }
+  get ownFinAcked(): boolean {
+    return (this.bits & 64) !== 0;
+  }
+  set ownFinAcked(v: boolean) {
+    this.bits = v ? this.bits | 64 : this.bits & ~64;
+  }
+  /** SYN options offered: SACK permitted, timestamps, TFO, MPTCP. */
+  get optSack(): boolean {
+    return (this.bits & 128) !== 0;
+  }
+  set optSack(v: boolean) {
+    this.bits = v ? this.bits | 128 : this.bits & ~128;
+  }
+  get optTs(): boolean {
+    return (this.bits & 256) !== 0;
+  }
+  set optTs(v: boolean) {
+    this.bits = v ? this.bits | 256 : this.bits & ~256;
+  }
+  get optTfo(): boolean {
+    return (this.bits & 512) !== 0;
+  }
+  set optTfo(v: boolean) {
+    this.bits = v ? this.bits | 512 : this.bits & ~512;
+  }
+  get optMptcp(): boolean {
+    return (this.bits & 1024) !== 0;
+  }
+  set optMptcp(v: boolean) {
+    this.bits = v ? this.bits | 1024 : this.bits & ~1024;
+  }
 }
 
 export class Conn {
@@ -71,9 +126,8 @@ export class Conn {
   kind: Kind;
   /** Hash of the table key, for deletion. */
   keyHash: number;
-  /** The key's lo endpoint is the client. */
-  clientIsLo = true;
-  directionInferred = false;
+  /** Boolean facts packed in one number (see the accessors below); clientIsLo starts true. */
+  private bits = 1;
 
   ipVersion = 4;
   cliAddr4 = 0;
@@ -88,7 +142,6 @@ export class Conn {
 
   startSec = 0;
   startNsec = 0;
-  startT = 0;
   lastSec = 0;
   lastNsec = 0;
   lastT = 0;
@@ -106,23 +159,13 @@ export class Conn {
   frozenAnalysis: PerSide<DirectionAnalysis> | null = null;
   frozenZeek: ZeekFields | null = null;
 
-  /** A TCP segment (not a later fragment) has been processed. */
-  segmentSeen = false;
-  stateInferred = false;
   /** First FIN of the connection: which side sent it (−1 none). */
   firstFinBy = -1;
-  /** FINs crossed (the second FIN was sent before its sender acknowledged the first). */
-  finsCrossed = false;
   resetBy = -1;
-  resetAfterFin = false;
   resetFrame = 0;
-  /** The server answered the SYN with RST and never sent a SYN-ACK. */
-  rejected = false;
   halfCloseSide = -1;
   halfCloseBytes = 0;
   rstOutOfWindow = 0;
-  portReuse = false;
-  icmpRejected = false;
 
   /** Handshake: first SYN-ACK answering the client's SYN, and the ACK that completed it. */
   synAckSec = -1;
@@ -134,7 +177,6 @@ export class Conn {
   hsAckNsec = 0;
 
   transitions: Transition[] | null = null;
-  traced = false;
 
   /** The fate is final (closed): time it became so (float seconds; −1 = not final). */
   finalT = -1;
@@ -142,10 +184,6 @@ export class Conn {
   finalNsec = 0;
   /** Absolute index of its latest entry in the linger queue (−1 none). */
   lingerAt = -1;
-  /** Evicted by the maxConnections bound. */
-  evicted = false;
-  /** Released (record emitted). */
-  done = false;
 
   // Intrusive LRU list links (per kind class: TCP list or UDP/ICMP list).
   prev: Conn | null = null;
@@ -156,6 +194,85 @@ export class Conn {
     this.kind = kind;
     this.keyHash = keyHash;
     this.zeek = zeek;
+  }
+
+  /** The key's lo endpoint is the client. */
+  get clientIsLo(): boolean {
+    return (this.bits & 1) !== 0;
+  }
+  set clientIsLo(v: boolean) {
+    this.bits = v ? this.bits | 1 : this.bits & ~1;
+  }
+  get directionInferred(): boolean {
+    return (this.bits & 2) !== 0;
+  }
+  set directionInferred(v: boolean) {
+    this.bits = v ? this.bits | 2 : this.bits & ~2;
+  }
+  /** A TCP segment (not a later fragment) has been processed. */
+  get segmentSeen(): boolean {
+    return (this.bits & 4) !== 0;
+  }
+  set segmentSeen(v: boolean) {
+    this.bits = v ? this.bits | 4 : this.bits & ~4;
+  }
+  get stateInferred(): boolean {
+    return (this.bits & 8) !== 0;
+  }
+  set stateInferred(v: boolean) {
+    this.bits = v ? this.bits | 8 : this.bits & ~8;
+  }
+  /** FINs crossed (the second FIN was sent before its sender acknowledged the first). */
+  get finsCrossed(): boolean {
+    return (this.bits & 16) !== 0;
+  }
+  set finsCrossed(v: boolean) {
+    this.bits = v ? this.bits | 16 : this.bits & ~16;
+  }
+  get resetAfterFin(): boolean {
+    return (this.bits & 32) !== 0;
+  }
+  set resetAfterFin(v: boolean) {
+    this.bits = v ? this.bits | 32 : this.bits & ~32;
+  }
+  /** The server answered the SYN with RST and never sent a SYN-ACK. */
+  get rejected(): boolean {
+    return (this.bits & 64) !== 0;
+  }
+  set rejected(v: boolean) {
+    this.bits = v ? this.bits | 64 : this.bits & ~64;
+  }
+  get portReuse(): boolean {
+    return (this.bits & 128) !== 0;
+  }
+  set portReuse(v: boolean) {
+    this.bits = v ? this.bits | 128 : this.bits & ~128;
+  }
+  get icmpRejected(): boolean {
+    return (this.bits & 256) !== 0;
+  }
+  set icmpRejected(v: boolean) {
+    this.bits = v ? this.bits | 256 : this.bits & ~256;
+  }
+  get traced(): boolean {
+    return (this.bits & 512) !== 0;
+  }
+  set traced(v: boolean) {
+    this.bits = v ? this.bits | 512 : this.bits & ~512;
+  }
+  /** Evicted by the maxConnections bound. */
+  get evicted(): boolean {
+    return (this.bits & 1024) !== 0;
+  }
+  set evicted(v: boolean) {
+    this.bits = v ? this.bits | 1024 : this.bits & ~1024;
+  }
+  /** Released (record emitted). */
+  get done(): boolean {
+    return (this.bits & 2048) !== 0;
+  }
+  set done(v: boolean) {
+    this.bits = v ? this.bits | 2048 : this.bits & ~2048;
   }
 }
 

@@ -421,7 +421,6 @@ export class FlowTracker {
     c.vlan1 = p.vlan1;
     c.startSec = rec.tsSec;
     c.startNsec = rec.tsNsec;
-    c.startT = t;
     c.lastSec = rec.tsSec;
     c.lastNsec = rec.tsNsec;
     c.lastT = t;
@@ -589,8 +588,6 @@ export class FlowTracker {
           x.synSeen = true;
           x.isn = p.seq >>> 0;
           x.synWasAck = ackf;
-          x.synSec = sec;
-          x.synNsec = nsec;
           x.synDataBytes = p.payloadLen;
           x.optMss = p.optMss;
           x.optWscale = p.optWscale;
@@ -761,7 +758,6 @@ export class FlowTracker {
     s.state = next;
     s.enteredSec = sec;
     s.enteredNsec = nsec;
-    s.enteredT = sec + nsec * 1e-9;
     if (next === St.TIME_WAIT) this.startTimeWait(c, side, sec, nsec);
     if (!this.wantTransitions) return;
     const tr: Transition = {
