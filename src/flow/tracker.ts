@@ -69,36 +69,62 @@ export function flagString(flags: number): string {
 
 /**
  * FIFO of (conn, side, time) timer entries; times are non-decreasing when pushed in capture order.
- * push() returns the entry's absolute index, so a released connection can clear its entries and
- * the queue never keeps a finished connection alive.
+ * A ring buffer (typed arrays for sides and times) that only grows by doubling, so a long stream of
+ * short connections makes no garbage here. push() returns the entry's absolute index, so a released
+ * connection can clear its entries and the queue never keeps a finished connection alive.
  */
 class TimerQueue {
-  conns: (Conn | null)[] = [];
-  sides: number[] = [];
-  times: number[] = [];
+  private conns: (Conn | null)[] = new Array<Conn | null>(1024).fill(null);
+  private sides = new Uint8Array(1024);
+  private times = new Float64Array(1024);
+  private mask = 1023;
+  /** Absolute indices: entries are [head, tail). */
   head = 0;
-  /** Absolute index of conns[0]. */
-  base = 0;
+  tail = 0;
+
   push(c: Conn, side: number, t: number): number {
-    if (this.head > 1024 && this.head * 2 > this.conns.length) {
-      this.conns = this.conns.slice(this.head);
-      this.sides = this.sides.slice(this.head);
-      this.times = this.times.slice(this.head);
-      this.base += this.head;
-      this.head = 0;
-    }
-    this.conns.push(c);
-    this.sides.push(side);
-    this.times.push(t);
-    return this.base + this.conns.length - 1;
+    if (this.tail - this.head > this.mask) this.grow();
+    const i = this.tail & this.mask;
+    this.conns[i] = c;
+    this.sides[i] = side;
+    this.times[i] = t;
+    return this.tail++;
+  }
+  get empty(): boolean {
+    return this.head === this.tail;
+  }
+  /** Head entry's time / conn / side (valid when !empty). */
+  headTime(): number {
+    return this.times[this.head & this.mask];
+  }
+  headConn(): Conn | null {
+    return this.conns[this.head & this.mask];
+  }
+  headSide(): number {
+    return this.sides[this.head & this.mask];
+  }
+  pop(): void {
+    this.conns[this.head & this.mask] = null;
+    this.head++;
   }
   /** Forget entry `at` if it still holds `c`. */
   clear(at: number, c: Conn): void {
-    const i = at - this.base;
-    if (i >= this.head && i < this.conns.length && this.conns[i] === c) this.conns[i] = null;
+    if (at >= this.head && at < this.tail && this.conns[at & this.mask] === c) this.conns[at & this.mask] = null;
   }
-  get length(): number {
-    return this.conns.length - this.head;
+  private grow(): void {
+    const n = (this.mask + 1) * 2;
+    const conns = new Array<Conn | null>(n).fill(null);
+    const sides = new Uint8Array(n);
+    const times = new Float64Array(n);
+    for (let a = this.head; a < this.tail; a++) {
+      conns[a & (n - 1)] = this.conns[a & this.mask];
+      sides[a & (n - 1)] = this.sides[a & this.mask];
+      times[a & (n - 1)] = this.times[a & this.mask];
+    }
+    this.conns = conns;
+    this.sides = sides;
+    this.times = times;
+    this.mask = n - 1;
   }
 }
 
@@ -218,10 +244,8 @@ export class FlowTracker {
   /** The earliest time any timer could fire (the heads of the queues and LRU lists). */
   private earliestDue(): number {
     let d = Infinity;
-    const tw = this.tw;
-    if (tw.head < tw.conns.length && tw.times[tw.head] < d) d = tw.times[tw.head];
-    const lg = this.linger;
-    if (lg.head < lg.conns.length && lg.times[lg.head] < d) d = lg.times[lg.head];
+    if (!this.tw.empty && this.tw.headTime() < d) d = this.tw.headTime();
+    if (!this.linger.empty && this.linger.headTime() < d) d = this.linger.headTime();
     const idle = this.o.idleTimeout;
     if (idle > 0 && this.tcpHead !== null && this.tcpHead.lastT + idle < d) d = this.tcpHead.lastT + idle;
     if (this.dgHead !== null && this.dgHead.lastT + this.dgIdle < d) d = this.dgHead.lastT + this.dgIdle;
@@ -230,12 +254,11 @@ export class FlowTracker {
 
   private sweepDue(t: number): void {
     const tw = this.tw;
-    while (tw.head < tw.conns.length && tw.times[tw.head] <= t) {
-      const c = tw.conns[tw.head];
-      const side = tw.sides[tw.head];
-      const expT = tw.times[tw.head];
-      tw.conns[tw.head] = null;
-      tw.head++;
+    while (!tw.empty && tw.headTime() <= t) {
+      const c = tw.headConn();
+      const side = tw.headSide();
+      const expT = tw.headTime();
+      tw.pop();
       if (c === null || c.done) continue;
       const s = c.sides[side];
       if (s.state !== St.TIME_WAIT || s.twExpT !== expT) continue;
@@ -245,11 +268,10 @@ export class FlowTracker {
       this.checkFinal(c, s.twExpSec, s.twExpNsec);
     }
     const lg = this.linger;
-    while (lg.head < lg.conns.length && lg.times[lg.head] <= t) {
-      const c = lg.conns[lg.head];
-      const expT = lg.times[lg.head];
-      lg.conns[lg.head] = null;
-      lg.head++;
+    while (!lg.empty && lg.headTime() <= t) {
+      const c = lg.headConn();
+      const expT = lg.headTime();
+      lg.pop();
       if (c === null || c.done || c.finalT < 0 || c.finalT + this.lingerS !== expT) continue;
       this.release(c, c.finalSec, c.finalNsec, true);
     }

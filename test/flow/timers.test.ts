@@ -246,3 +246,21 @@ describe('TIME_WAIT connections hold their results, not the analysis objects', (
     expect(frozen.state).toEqual({ client: 'TIME_WAIT', server: 'CLOSED' });
   });
 });
+
+describe('many timers', () => {
+  it('3000 connections in TIME_WAIT at once all expire at their own time (timer queue growth and wrap)', () => {
+    const convs: Conversation[] = [];
+    for (let i = 0; i < 3000; i++) convs.push(graceful({ start: T0 + i * 0.001, clientPort: 10000 + i }));
+    convs.push(new Conversation({ start: T0 + 100, clientPort: 9999 }).syn());
+    const r = run(convs, { decode: false, timeWait: 60, transitions: true, trace: () => false });
+    expect(r.records).toHaveLength(3001);
+    for (const rec of r.records.filter((x) => x.client.port !== 9999)) {
+      expect(rec.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+      const tw = rec.transitions!.find((t) => t.to === 'TIME_WAIT')!;
+      const exp = rec.transitions!.at(-1)!;
+      expect(exp).toMatchObject({ from: 'TIME_WAIT', to: 'CLOSED', frame: 0 });
+      // Expiry exactly 60 s after entering TIME_WAIT (RFC 9293 §3.10.8 with --time-wait 60).
+      expect((exp.tsSec - tw.tsSec) * 1e9 + (exp.tsNsec - tw.tsNsec)).toBe(60e9);
+    }
+  });
+});
