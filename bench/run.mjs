@@ -92,10 +92,17 @@ const TOOLS = [
     cmd: [node, resolve(root, 'bin/synfin'), 'flows', FILE, '--format', 'ndjson'],
     what: 'synfin flows --format ndjson > /dev/null',
   },
+  {
+    name: 'pipeline-idle',
+    cmd: [node, resolve(root, 'bin/synfin'), 'flows', FILE, '--format', 'ndjson', '--idle-timeout', '120'],
+    what: 'synfin flows --format ndjson --idle-timeout 120 > /dev/null (connections left open are released after 120 s of silence)',
+    bigOnly: true,
+  },
   { name: 'tcptrace', cmd: ['tcptrace', '-n', FILE], what: 'tcptrace -n', needs: 'tcptrace' },
   { name: 'tshark', cmd: ['tshark', '-q', '-z', 'conv,tcp', '-r', FILE], what: 'tshark -q -z conv,tcp', needs: 'tshark' },
 ].filter((t) => {
   if (ONLY && !ONLY.includes(t.name)) return false;
+  if (t.bigOnly && !BIG && !ONLY) return false;
   if (t.name === 'tshark' && (flag('--no-tshark') || (BIG && !ONLY))) return false;
   if (t.needs && !have(t.needs)) {
     process.stderr.write(`${t.name}: not installed, skipped\n`);
@@ -248,7 +255,10 @@ async function main() {
     pipelineWallVsTcptrace: { target: '≤ 0.333', met: ratios.pipelineWallVsTcptrace === null ? null : ratios.pipelineWallVsTcptrace <= 1 / 3 },
     pipelineRssVsTcptrace: { target: '≤ 0.5', met: ratios.pipelineRssVsTcptrace === null ? null : ratios.pipelineRssVsTcptrace <= 0.5 },
   };
-  if (BIG) targets.pipelineRssUnder512MB = { target: '< 512 MB', met: results.pipeline?.rssMB ? results.pipeline.rssMB < 512 : null };
+  if (BIG) {
+    targets.pipelineRssUnder512MB = { target: '< 512 MB', met: results.pipeline?.rssMB ? results.pipeline.rssMB < 512 : null };
+    targets.pipelineIdleTimeoutRssUnder512MB = { target: '< 512 MB', met: results['pipeline-idle']?.rssMB ? results['pipeline-idle'].rssMB < 512 : null };
+  }
   const out = {
     date: new Date().toISOString(),
     machine: machine(),
