@@ -101,3 +101,46 @@ describe.skipIf(files.length === 0)('tcp.analysis on the tcpdump corpus, against
     expect(diffs).toEqual([]);
   });
 });
+
+describe('per-direction results on the kernel captures', () => {
+  // Bytes: what the applications wrote (scripts in fixtures/analysis/kernel/); counts: the number
+  // of frames tshark flagged in the committed .tsv (same column order as above).
+  const cases: Array<[string, number, number]> = [
+    ['lossy-slow-reader.pcap', 1543152, 11],
+    ['keepalive-stall-reset.pcap', 5 + 25 * 16384, 0],
+    ['zero-window-half-close.pcap', 200000, 10],
+  ];
+  for (const [capture, clientBytes, serverBytes] of cases) {
+    it(capture, async () => {
+      const r = await analyze(join(KERNEL, capture));
+      expect(r.records.length).toBe(1);
+      const rec = r.records[0];
+      expect(rec.bytes).toEqual({ client: clientBytes, server: serverBytes });
+      const rows = readFileSync(join(KERNEL, `${capture}.tsv`), 'utf8').replace(/\n$/, '').split('\n').map((l) => l.split('\t'));
+      const count = (col: number) => rows.filter((x) => x[col] === '1').length;
+      const a = rec.analysis!;
+      const sum = (k: 'retransmissions' | 'fastRetransmissions' | 'dupAcks' | 'keepAlives' | 'windowUpdates' | 'windowFull' | 'outOfOrder') =>
+        a.client[k] + a.server[k];
+      expect({
+        retransmissions: sum('retransmissions'),
+        fast: sum('fastRetransmissions'),
+        ooo: sum('outOfOrder'),
+        dupAcks: sum('dupAcks'),
+        keepAlives: sum('keepAlives'),
+        windowUpdates: sum('windowUpdates'),
+        windowFull: sum('windowFull'),
+      }).toEqual({
+        retransmissions: count(5),
+        fast: count(6),
+        ooo: count(8),
+        dupAcks: count(11),
+        keepAlives: count(18),
+        windowUpdates: count(17),
+        windowFull: count(16),
+      });
+      // the largest bytes in flight tshark printed for a data segment
+      const bifs = rows.filter((x) => Number(x[3]) > 0 && x[20] !== '').map((x) => Number(x[20]));
+      expect(Math.max(a.client.maxInFlight, a.server.maxInFlight)).toBe(Math.max(...bifs));
+    });
+  }
+});
