@@ -9,6 +9,25 @@ import { type Conn, Kind, PROTO_NAMES, type SideState } from './conn.js';
 import { St, STATE_NAMES } from './tcp-state.js';
 import type { DirectionAnalysis, Endpoint, FlowRecord, Handshake, PerSide, SynOptions, Teardown } from './types.js';
 
+// isoTime builds a Date and pads every field; records of one capture mostly share their seconds
+// (start, end, handshake). Keep the "YYYY-MM-DDTHH:MM:SS" prefix of the last whole second seen and
+// format only the fraction, with isoTime's rule (6 digits when the nanoseconds are whole
+// microseconds, else 9). The prefix always comes from isoTime itself.
+let cachedSec = Number.NaN;
+let cachedPrefix = '';
+
+/** Same string as isoTime(sec, nsec), reusing the date part of the previous call's second. */
+export function isoTimeCached(sec: number, nsec: number): string {
+  if (sec !== cachedSec) {
+    const s = isoTime(sec, nsec);
+    cachedSec = sec;
+    cachedPrefix = s.slice(0, s.lastIndexOf('.'));
+    return s;
+  }
+  const frac = nsec % 1000 === 0 ? String(nsec / 1000).padStart(6, '0') : String(nsec).padStart(9, '0');
+  return cachedPrefix + '.' + frac + 'Z';
+}
+
 export function clientEndpoint(c: Conn): Endpoint {
   return {
     ip: c.ipVersion === 6 ? formatIPv6(c.cliAddr6!) : formatIPv4(c.cliAddr4),
@@ -61,9 +80,9 @@ function handshakeOf(c: Conn): Handshake {
   const synNsec = c.hsSynSec >= 0 ? c.hsSynNsec : cl.mruSynNsec;
   return {
     complete,
-    syn: synSec >= 0 ? isoTime(synSec, synNsec) : null,
-    synAck: c.synAckSec >= 0 ? isoTime(c.synAckSec, c.synAckNsec) : null,
-    ack: c.hsAckSec >= 0 ? isoTime(c.hsAckSec, c.hsAckNsec) : null,
+    syn: synSec >= 0 ? isoTimeCached(synSec, synNsec) : null,
+    synAck: c.synAckSec >= 0 ? isoTimeCached(c.synAckSec, c.synAckNsec) : null,
+    ack: c.hsAckSec >= 0 ? isoTimeCached(c.hsAckSec, c.hsAckNsec) : null,
     rttMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.hsAckSec, c.hsAckNsec) : null,
     synToSynAckMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.synAckSec, c.synAckNsec) : null,
     synAckToAckMs: complete ? msBetween(c.synAckSec, c.synAckNsec, c.hsAckSec, c.hsAckNsec) : null,
@@ -111,8 +130,8 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     client: clientEndpoint(c),
     server: serverEndpoint(c),
     directionInferred: c.directionInferred,
-    start: isoTime(c.startSec, c.startNsec),
-    end: isoTime(c.lastSec, c.lastNsec),
+    start: isoTimeCached(c.startSec, c.startNsec),
+    end: isoTimeCached(c.lastSec, c.lastNsec),
     startSec: c.startSec,
     startNsec: c.startNsec,
     endSec: c.lastSec,
