@@ -47,8 +47,8 @@ export function teardownOf(c: Conn): Teardown {
   if (c.kind !== Kind.TCP) return 'none';
   if (c.rejected) return 'rejected';
   if (c.resetBy >= 0) return c.resetBy === 0 ? 'reset-client' : 'reset-server';
-  const cl = c.sides[0];
-  const sv = c.sides[1];
+  const cl = c.s0;
+  const sv = c.s1;
   if (sv.packets === 0 && cl.synSeen && !cl.synWasAck) return 'unanswered';
   if (cl.finSeen && sv.finSeen) return c.finsCrossed ? 'simultaneous' : 'graceful';
   if (cl.finSeen || sv.finSeen) return 'incomplete';
@@ -72,8 +72,8 @@ function msBetween(aSec: number, aNsec: number, bSec: number, bNsec: number): nu
 }
 
 function handshakeOf(c: Conn): Handshake {
-  const cl = c.sides[0];
-  const sv = c.sides[1];
+  const cl = c.s0;
+  const sv = c.s1;
   const hasSyn = cl.synSeen && !cl.synWasAck;
   const complete = hasSyn && c.synAckSec >= 0 && c.hsAckSec >= 0 && c.hsSynSec >= 0;
   const synSec = c.hsSynSec >= 0 ? c.hsSynSec : hasSyn ? cl.mruSynSec : -1;
@@ -101,8 +101,8 @@ function handshakeOf(c: Conn): Handshake {
 export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransitions: boolean): FlowRecord {
   const tcp = c.kind === Kind.TCP;
   const proto = PROTO_NAMES[c.kind];
-  const cl = c.sides[0];
-  const sv = c.sides[1];
+  const cl = c.s0;
+  const sv = c.s1;
 
   let analysis: PerSide<DirectionAnalysis> | null = c.frozenAnalysis;
   if (tcp && analysis === null && c.analysis !== null) {

@@ -129,8 +129,8 @@ class TimerQueue {
 }
 
 function isFinal(c: Conn): boolean {
-  const a = c.sides[0].state;
-  const b = c.sides[1].state;
+  const a = c.s0.state;
+  const b = c.s1.state;
   return (a === St.CLOSED || a === St.NONE) && (b === St.CLOSED || b === St.NONE) && (a === St.CLOSED || b === St.CLOSED);
 }
 
@@ -260,7 +260,7 @@ export class FlowTracker {
       const expT = tw.headTime();
       tw.pop();
       if (c === null || c.done) continue;
-      const s = c.sides[side];
+      const s = c.side(side);
       if (s.state !== St.TIME_WAIT || s.twExpT !== expT) continue;
       this.curPkt = null;
       this.curConn = c;
@@ -329,7 +329,8 @@ export class FlowTracker {
     const r = buildRecord(c, refSec, refNsec, this.o.transitions);
     // Nothing may keep a finished connection (or its analysers) alive: clear its timer entries.
     if (c.lingerAt >= 0) this.linger.clear(c.lingerAt, c);
-    for (const s of c.sides) if (s.twAt >= 0) this.tw.clear(s.twAt, c);
+    if (c.s0.twAt >= 0) this.tw.clear(c.s0.twAt, c);
+    if (c.s1.twAt >= 0) this.tw.clear(c.s1.twAt, c);
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
@@ -381,8 +382,8 @@ export class FlowTracker {
     let victim: Conn | null = null;
     let c = this.tcpHead;
     for (let i = 0; c !== null && i < 64; i++, c = c.next) {
-      const a = c.sides[0].state;
-      const b = c.sides[1].state;
+      const a = c.s0.state;
+      const b = c.s1.state;
       if (c.finalT >= 0 || (a <= St.SYN_RECEIVED && b <= St.SYN_RECEIVED)) {
         victim = c;
         break;
@@ -471,7 +472,7 @@ export class FlowTracker {
 
   private count(c: Conn, dir: number, p: Packet, rec: RawRecord): void {
     const t = this.curT;
-    const s = c.sides[dir];
+    const s = c.side(dir);
     s.packets++;
     s.ipBytes += p.ipLen;
     s.payloadBytes += p.payloadLen;
@@ -533,8 +534,8 @@ export class FlowTracker {
       dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
       // A pure SYN on a known 4-tuple: retransmission (same ISN, connection not closed) or a new incarnation.
       if ((flags & (SYN | ACK | RST)) === SYN) {
-        const x = c.sides[dir];
-        const y = c.sides[1 - dir];
+        const x = c.side(dir);
+        const y = c.side(1 - dir);
         // Same connection: a retransmitted SYN (same ISN — also after a RST, as Windows retries a
         // refused connect), or the peer's SYN of a simultaneous open. Anything else: new incarnation.
         const same = x.synSeen
@@ -573,8 +574,8 @@ export class FlowTracker {
     const sec = rec.tsSec;
     const nsec = rec.tsNsec;
     const frame = rec.frame;
-    const x = c.sides[dir];
-    const y = c.sides[1 - dir];
+    const x = c.side(dir);
+    const y = c.side(1 - dir);
     const peer = 1 - dir;
 
     if (first && (flags & (SYN | RST)) === 0) {
@@ -691,8 +692,8 @@ export class FlowTracker {
     // (a TIME_WAIT connection may stay for --time-wait seconds). Later packets still count and
     // drive the states, not the sequence analysis or Zeek's history. Traced flows keep everything.
     if (c.analysis !== null && !c.traced) {
-      const a = c.sides[0].state;
-      const b = c.sides[1].state;
+      const a = c.s0.state;
+      const b = c.s1.state;
       if (!isOpen(a) && !isOpen(b) && (a === St.TIME_WAIT || b === St.TIME_WAIT)) this.freeze(c, sec, nsec);
     }
     if (c.traced) this.emitPacket(c, p, rec, dir, notes);
@@ -728,7 +729,7 @@ export class FlowTracker {
     this.curPkt = null;
     this.curConn = c;
     for (let i = 0; i < 2; i++) {
-      const s = c.sides[i];
+      const s = c.side(i);
       const next = nextState(s.state, Ev.REOPEN, s.ownSynAcked);
       if (next !== s.state) {
         this.setState(c, i, next, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
@@ -750,7 +751,7 @@ export class FlowTracker {
   }
 
   private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {
-    const s = c.sides[side];
+    const s = c.side(side);
     let es = sec + this.twWhole;
     let en = nsec + this.twFracNs;
     if (en >= 1e9) {
@@ -767,15 +768,15 @@ export class FlowTracker {
   // ---------------------------------------------------------------- state changes
 
   /** Run one event through the state machine for one side. */
-  private apply(c: Conn, side: number, ev: Ev, inferred: boolean, sec: number, nsec: number, frame: number, synAcked = c.sides[side].ownSynAcked): void {
-    const s = c.sides[side];
+  private apply(c: Conn, side: number, ev: Ev, inferred: boolean, sec: number, nsec: number, frame: number, synAcked = c.side(side).ownSynAcked): void {
+    const s = c.side(side);
     const next = nextState(s.state, ev, synAcked);
     if (next !== s.state) this.setState(c, side, next, sec, nsec, frame, inferred, null);
   }
 
   /** The one place a side's state changes: records the Transition. cause null = the current packet. */
   private setState(c: Conn, side: number, next: St, sec: number, nsec: number, frame: number, inferred: boolean, cause: string | null): void {
-    const s = c.sides[side];
+    const s = c.side(side);
     const from = s.state;
     s.state = next;
     s.enteredSec = sec;
@@ -832,7 +833,7 @@ export class FlowTracker {
       notes,
       inFlight: tcp && a ? a.inFlight(d) : -1,
       state: tcp
-        ? { client: STATE_NAMES[c.sides[0].state], server: STATE_NAMES[c.sides[1].state] }
+        ? { client: STATE_NAMES[c.s0.state], server: STATE_NAMES[c.s1.state] }
         : { client: null, server: null },
     };
     this.o.onPacket!(e);
