@@ -10,7 +10,8 @@ import { formatBytes, formatCount, formatDuration, linkTypeName } from './fmt.js
 import { StuckCollector, stuckJson, aggregateClientGroups, stuckLine, type StuckGroup } from './stuck.js';
 import { renderTable, PLAIN, type Colors } from './table.js';
 
-const TEARDOWNS: readonly Teardown[] = ['graceful', 'simultaneous', 'reset-client', 'reset-server', 'rejected', 'unanswered', 'incomplete', 'none'];
+/** Teardown kinds in display order (also the HTML report's index order). */
+export const TEARDOWNS: readonly Teardown[] = ['graceful', 'simultaneous', 'reset-client', 'reset-server', 'rejected', 'unanswered', 'incomplete', 'none'];
 
 export interface Talker {
   ip: string;

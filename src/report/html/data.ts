@@ -15,36 +15,15 @@
 import type { CaptureInfo } from '../../capture/types.js';
 import { isoTime } from '../../capture/time.js';
 import { NOTE_NAMES } from '../../flow/types.js';
-import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Side, SynOptions, TcpState, Teardown, Transition } from '../../flow/types.js';
+import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Side, SynOptions, TcpState, Transition } from '../../flow/types.js';
 import { aggregateClientGroups, StuckCollector, stuckLine, stuckMeaning, timeWaitLine } from '../stuck.js';
-import { SummaryBuilder, type SummaryData } from '../summary.js';
+import { SummaryBuilder, TEARDOWNS, type SummaryData } from '../summary.js';
+import { STATE_NAMES } from '../../flow/tcp-state.js';
 
 export const PROTOS: readonly Proto[] = ['tcp', 'udp', 'icmp', 'icmp6'];
-/** Index 0 is "no state" (null in the record). */
-export const STATES: readonly (TcpState | null)[] = [
-  null,
-  'CLOSED',
-  'LISTEN',
-  'SYN_SENT',
-  'SYN_RECEIVED',
-  'ESTABLISHED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'CLOSE_WAIT',
-  'CLOSING',
-  'LAST_ACK',
-  'TIME_WAIT',
-];
-export const TEARDOWNS: readonly Teardown[] = [
-  'graceful',
-  'simultaneous',
-  'reset-client',
-  'reset-server',
-  'rejected',
-  'unanswered',
-  'incomplete',
-  'none',
-];
+/** Index 0 is "no state" (null in the record): the tracker's own St numbering. */
+export const STATES: readonly (TcpState | null)[] = STATE_NAMES;
+export { TEARDOWNS };
 
 /** Bits of the `fl` column. */
 export const FlowFlag = {
