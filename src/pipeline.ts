@@ -143,6 +143,8 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
     await reader.close();
   }
   tracker.finish();
+  // Records are final in the order connections ended; the result promises id order.
+  if (!opts.onRecord) records.sort((a, b) => a.id - b.id);
   const captures = readers.map((r) => r.info);
   const error = captures.find((c) => c.error)?.error ?? null;
   return {

@@ -33,3 +33,32 @@ describe("import { analyze } from 'synfin'", () => {
     expect(tcp.find((r) => r.id === 1)?.client.ip).toBe('fd00:99:1::2');
   });
 });
+
+describe('analyze() result order', () => {
+  it('records come in id order (order of first packet) even when a later connection ends first', async () => {
+    const { writePcap } = await import('../src/capture/writer.js');
+    const { tcpFrame } = await import('../src/synth/frames.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const a = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 80 };
+    const b = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40001, dport: 80 };
+    // Hand-worked: flow 1 (port 40000) opens first and is still open at the end; flow 2 (40001) is
+    // refused by a RST (teardown "rejected"), so its record is final long before flow 1's: flow 1's
+    // SYN-ACK comes 20 s later, past the tracker's 5 s linger after a reset.
+    const frames = [
+      tcpFrame({ ...a, seq: 100, flags: 'S' }),
+      tcpFrame({ ...b, seq: 500, flags: 'S' }),
+      tcpFrame({ src: b.dst, dst: b.src, sport: b.dport, dport: b.sport, seq: 0, ack: 501, flags: 'RA' }),
+      tcpFrame({ src: a.dst, dst: a.src, sport: a.dport, dport: a.sport, seq: 900, ack: 101, flags: 'SA' }),
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'synfin-api-')), 'order.pcap');
+    const times = [0, 1, 2, 22];
+    writeFileSync(file, writePcap(frames.map((data, i) => ({ tsSec: 1_700_000_000 + times[i], tsNsec: 0, data }))));
+    const res = await analyze(file);
+    expect(res.records.map((r) => [r.id, r.client.port, r.teardown])).toEqual([
+      [1, 40000, 'none'],
+      [2, 40001, 'rejected'],
+    ]);
+  });
+});
