@@ -116,20 +116,7 @@ export class PcapngReader extends BaseReader {
             return null;
           }
           toSecNsec(dv.getUint32(p + 12, le), dv.getUint32(p + 16, le), itf.res);
-          const rec = this.rec;
-          rec.tsSec = tsOut.sec + itf.tsOffset;
-          rec.tsNsec = tsOut.nsec;
-          rec.capLen = cap;
-          rec.origLen = dv.getUint32(p + 24, le);
-          rec.linkType = itf.linkType;
-          rec.ifIndex = itf.info.index;
-          rec.buf = s.buf;
-          rec.offset = p + 28;
-          rec.fileOffset = s.base + p;
-          rec.frame = ++this.count;
-          s.pos = p + len;
-          this.info.packets = this.count;
-          return rec;
+          return this.packet(itf, p, len, tsOut.sec + itf.tsOffset, tsOut.nsec, cap, dv.getUint32(p + 24, le), 28);
         }
         case BT_SPB: {
           if (len < 16) {
@@ -145,20 +132,7 @@ export class PcapngReader extends BaseReader {
           let cap = orig;
           if (itf.snaplen !== 0 && cap > itf.snaplen) cap = itf.snaplen;
           if (cap > len - 16) cap = len - 16;
-          const rec = this.rec;
-          rec.tsSec = 0; // an SPB has no timestamp
-          rec.tsNsec = 0;
-          rec.capLen = cap;
-          rec.origLen = orig;
-          rec.linkType = itf.linkType;
-          rec.ifIndex = itf.info.index;
-          rec.buf = s.buf;
-          rec.offset = p + 12;
-          rec.fileOffset = s.base + p;
-          rec.frame = ++this.count;
-          s.pos = p + len;
-          this.info.packets = this.count;
-          return rec;
+          return this.packet(itf, p, len, 0, 0, cap, orig, 12); // an SPB has no timestamp
         }
         case PCAPNG_SHB:
           if (!this.section(p, len, le)) return null;
@@ -175,6 +149,25 @@ export class PcapngReader extends BaseReader {
       }
       s.pos = p + len;
     }
+  }
+
+  /** Fills the record with the packet of the block at p (data at p + dataAt) and steps past the block. */
+  private packet(itf: Itf, p: number, len: number, sec: number, nsec: number, cap: number, orig: number, dataAt: number): RawRecord {
+    const s = this.src;
+    const rec = this.rec;
+    rec.tsSec = sec;
+    rec.tsNsec = nsec;
+    rec.capLen = cap;
+    rec.origLen = orig;
+    rec.linkType = itf.linkType;
+    rec.ifIndex = itf.info.index;
+    rec.buf = s.buf;
+    rec.offset = p + dataAt;
+    rec.fileOffset = s.base + p;
+    rec.frame = ++this.count;
+    s.pos = p + len;
+    this.info.packets = this.count;
+    return rec;
   }
 
   private section(p: number, len: number, le: boolean): boolean {
@@ -221,7 +214,7 @@ export class PcapngReader extends BaseReader {
       if (code === 0 || at + 4 + olen > end) break;
       const v = at + 4;
       if (code === 9 && olen >= 1) tsresol = this.src.buf[v];
-      else if (code === 14 && olen === 8) tsOffset = dv.getInt32(v + (le ? 4 : 0), le) * 4294967296 + dv.getUint32(v + (le ? 0 : 4), le);
+      else if (code === 14 && olen === 8) tsOffset = u64(dv, v, le, true);
       else if (code === 2) name = utf8.decode(this.src.buf.subarray(v, v + olen)).replace(/\0+$/, '');
       else if (code === 3) description = utf8.decode(this.src.buf.subarray(v, v + olen)).replace(/\0+$/, '');
       at = v + ((olen + 3) & ~3);
@@ -259,11 +252,18 @@ export class PcapngReader extends BaseReader {
       if (code === 0 || at + 4 + olen > end) break;
       const v = at + 4;
       if ((code === 4 || code === 5) && olen === 8) {
-        const n = dv.getUint32(v + (le ? 4 : 0), le) * 4294967296 + dv.getUint32(v + (le ? 0 : 4), le);
+        const n = u64(dv, v, le, false);
         if (code === 4) itf.info.received = n;
         else itf.info.dropped = n;
       }
       at = v + ((olen + 3) & ~3);
     }
   }
+}
+
+/** 64-bit option value at v as a number (exact below 2^53); `signed` for if_tsoffset. */
+function u64(dv: DataView, v: number, le: boolean, signed: boolean): number {
+  const hi = v + (le ? 4 : 0);
+  const lo = v + (le ? 0 : 4);
+  return (signed ? dv.getInt32(hi, le) : dv.getUint32(hi, le)) * 4294967296 + dv.getUint32(lo, le);
 }
