@@ -22,7 +22,9 @@ const MAX_EXT_HEADERS = 16;
 
 /** Fragment table: direct-mapped slots (a collision replaces the older entry), entries expire. */
 const FRAG_SLOTS = 4096;
+/** Words of a slot: the key (FRAG_KEY_WORDS), then ports or ICMP type/code, then ICMP id/seq. */
 const FRAG_WORDS = 12;
+const FRAG_KEY_WORDS = 10;
 /** Seconds of capture time after which a first fragment no longer attributes later ones (Linux ipfrag_time). */
 export const FRAG_TIMEOUT = 30;
 
@@ -41,6 +43,7 @@ export class Decoder {
   private readonly fragKeys = new Int32Array(FRAG_SLOTS * FRAG_WORDS);
   private readonly fragTime = new Float64Array(FRAG_SLOTS);
   private readonly fragKind = new Uint8Array(FRAG_SLOTS);
+  private readonly fragKey = new Int32Array(FRAG_KEY_WORDS);
 
   // Per-call state (set at the start of decode; fields rather than arguments to keep calls short).
   private b: Uint8Array = new Uint8Array(0);
@@ -165,16 +168,26 @@ export class Decoder {
     return this.capEnd + this.missing;
   }
 
+  /**
+   * A header cut short: truncated by the snaplen (the packet stays `cutKind`, the layers below
+   * decoded), or malformed at `layer` when the frame was complete.
+   */
+  private short(cutKind: PacketKind, layer: Malformed): void {
+    if (this.cut) {
+      this.p.truncated = true;
+      this.p.kind = cutKind;
+    } else this.bad(layer);
+  }
+
+  /** A header whose fields contradict each other or the enclosing layer. */
+  private bad(layer: Malformed): void {
+    this.p.kind = PacketKind.Malformed;
+    this.p.malformed = layer;
+  }
+
   /** A link header shorter than its fixed size. */
   private linkShort(): void {
-    const p = this.p;
-    if (this.cut) {
-      p.truncated = true;
-      p.kind = PacketKind.OtherLink;
-    } else {
-      p.kind = PacketKind.Malformed;
-      p.malformed = Malformed.Link;
-    }
+    this.short(PacketKind.OtherLink, Malformed.Link);
   }
 
   private ether(o: number): void {
@@ -196,11 +209,7 @@ export class Decoder {
     let tags = 0;
     while (et === 0x8100 || et === 0x88a8 || et === 0x9100 || et === 0x9200) {
       if (end - o < 4) return this.linkShort();
-      if (++tags > MAX_TAGS) {
-        p.kind = PacketKind.Malformed;
-        p.malformed = Malformed.Link;
-        return;
-      }
+      if (++tags > MAX_TAGS) return this.bad(Malformed.Link);
       if (p.tunnelDepth === 0) {
         const id = be16(b, o) & 0x0fff;
         if (p.vlanCount === 0) p.vlan0 = id;
@@ -303,43 +312,20 @@ export class Decoder {
     } else if (v === 6) {
       this.p.etherType = ETH_IPV6;
       this.ipv6(o, this.wireEnd());
-    } else {
-      this.p.kind = PacketKind.Malformed;
-      this.p.malformed = Malformed.Network;
-    }
+    } else this.bad(Malformed.Network);
   }
 
   private arp(o: number): void {
     const p = this.p;
     p.kind = PacketKind.Arp;
-    if (this.capEnd - o < 8) {
-      if (this.cut) p.truncated = true;
-      else {
-        p.kind = PacketKind.Malformed;
-        p.malformed = Malformed.Network;
-      }
-      return;
-    }
+    if (this.capEnd - o < 8) return this.short(PacketKind.Arp, Malformed.Network);
     p.arpOp = be16(this.b, o + 6);
   }
 
   // ------------------------------------------------------------------ network layer
 
-  /** A network header cut short: truncated by the snaplen, or malformed when the frame was complete. */
   private netShort(): void {
-    const p = this.p;
-    if (this.cut) {
-      p.truncated = true;
-      p.kind = PacketKind.OtherIp;
-    } else {
-      p.kind = PacketKind.Malformed;
-      p.malformed = Malformed.Network;
-    }
-  }
-
-  private netBad(): void {
-    this.p.kind = PacketKind.Malformed;
-    this.p.malformed = Malformed.Network;
+    this.short(PacketKind.OtherIp, Malformed.Network);
   }
 
   /**
@@ -354,14 +340,14 @@ export class Decoder {
     p.ipOffset = o;
     if (avail < 20) return this.netShort();
     const vihl = b[o];
-    if (vihl >> 4 !== 4) return this.netBad();
+    if (vihl >> 4 !== 4) return this.bad(Malformed.Network);
     const ihl = (vihl & 0x0f) << 2;
-    if (ihl < 20) return this.netBad();
+    if (ihl < 20) return this.bad(Malformed.Network);
     let total = be16(b, o + 2);
     const wire = limit - o;
     // Total length 0: TCP segmentation offload on the capturing host; the frame is the packet (as Wireshark assumes).
     if (total === 0) total = wire;
-    if (total < ihl || total > wire) return this.netBad();
+    if (total < ihl || total > wire) return this.bad(Malformed.Network);
     p.ipHeaderLen = ihl;
     p.ipLen = total;
     p.ttl = b[o + 8];
@@ -376,18 +362,13 @@ export class Decoder {
     const more = (ff & 0x2000) !== 0;
     if (avail < ihl) return this.netShort(); // options cut
     if (this.verify && checksum(b, o, o + ihl, 0) !== 0) p.ipChecksumBad = true;
-    const l4 = o + ihl;
     const ipEnd = o + total;
     if (fragOff !== 0 || more) {
       p.isFragment = true;
       p.fragOffset = fragOff;
       p.moreFragments = more;
-      if (fragOff !== 0) return this.laterFragment(l4, ipEnd);
-      this.transport(proto, l4, ipEnd);
-      this.rememberFragment();
-      return;
     }
-    this.transport(proto, l4, ipEnd);
+    this.ipPayload(proto, o + ihl, ipEnd);
   }
 
   private ipv6(o: number, limit: number): void {
@@ -397,14 +378,14 @@ export class Decoder {
     p.ipVersion = 6;
     p.ipOffset = o;
     if (end - o < 40) return this.netShort();
-    if (b[o] >> 4 !== 6) return this.netBad();
+    if (b[o] >> 4 !== 6) return this.bad(Malformed.Network);
     const plen = be16(b, o + 4);
     let nh = b[o + 6];
     const wire = limit - o;
     let total = 40 + plen;
     // Payload length 0 with a hop-by-hop header: a jumbogram (RFC 2675); take the frame's length.
     if (plen === 0 && nh === 0) total = wire;
-    if (total > wire) return this.netBad();
+    if (total > wire) return this.bad(Malformed.Network);
     p.ipLen = total;
     p.ttl = b[o + 7];
     const s = p.src6;
@@ -417,15 +398,15 @@ export class Decoder {
     let q = o + 40;
     // Extension header chain (RFC 8200 §4).
     for (let n = 0; ; n++) {
-      if (n > MAX_EXT_HEADERS) return this.netBad();
+      if (n > MAX_EXT_HEADERS) return this.bad(Malformed.Network);
       let len: number;
       if (nh === 0 || nh === 43 || nh === 60 || nh === 135 || nh === 139 || nh === 140) {
-        if (ipEnd - q < 8) return this.netBad();
+        if (ipEnd - q < 8) return this.bad(Malformed.Network);
         if (end - q < 2) return this.netShort6(nh, q, o);
         len = (b[q + 1] + 1) << 3;
       } else if (nh === 44) {
         len = 8;
-        if (ipEnd - q < 8) return this.netBad();
+        if (ipEnd - q < 8) return this.bad(Malformed.Network);
         if (end - q < 8) return this.netShort6(nh, q, o);
         const fo = be16(b, q + 2);
         const fragOff = fo & 0xfff8;
@@ -438,24 +419,26 @@ export class Decoder {
           p.moreFragments = more;
         }
       } else if (nh === 51) {
-        if (ipEnd - q < 8) return this.netBad();
+        if (ipEnd - q < 8) return this.bad(Malformed.Network);
         if (end - q < 2) return this.netShort6(nh, q, o);
         len = (b[q + 1] + 2) << 2;
       } else break;
-      if (q + len > ipEnd) return this.netBad();
+      if (q + len > ipEnd) return this.bad(Malformed.Network);
       if (q + len > end) return this.netShort6(nh, q, o);
       nh = b[q];
       q += len;
     }
     p.ipProto = nh;
     p.ipHeaderLen = q - o;
-    if (p.isFragment) {
-      if (p.fragOffset !== 0) return this.laterFragment(q, ipEnd);
-      this.transport(nh, q, ipEnd);
-      this.rememberFragment();
-      return;
-    }
-    this.transport(nh, q, ipEnd);
+    this.ipPayload(nh, q, ipEnd);
+  }
+
+  /** The IP payload at o: a later fragment goes through the fragment table, a first one fills it. */
+  private ipPayload(proto: number, o: number, ipEnd: number): void {
+    if (!this.p.isFragment) return this.transport(proto, o, ipEnd);
+    if (this.p.fragOffset !== 0) return this.laterFragment(o, ipEnd);
+    this.transport(proto, o, ipEnd);
+    this.rememberFragment();
   }
 
   /** IPv6 extension chain cut by the snaplen: what was parsed is kept. */
@@ -484,16 +467,29 @@ export class Decoder {
     return h & (FRAG_SLOTS - 1);
   }
 
-  private fragMatches(slot: number): boolean {
+  /** The current packet's fragment key in `fragKey` (words 0–9 of a slot): version/proto, id, src, dst. */
+  private makeFragKey(): void {
     const p = this.p;
+    const k = this.fragKey;
+    k[0] = 0x10000 | (p.ipVersion << 8) | p.ipProto;
+    k[1] = p.ipId | 0;
+    if (p.ipVersion === 4) {
+      k[2] = p.src4 | 0;
+      k[6] = p.dst4 | 0;
+      k[3] = k[4] = k[5] = k[7] = k[8] = k[9] = 0;
+    } else {
+      for (let i = 0; i < 4; i++) {
+        k[2 + i] = word(p.src6, i << 2);
+        k[6 + i] = word(p.dst6, i << 2);
+      }
+    }
+  }
+
+  private fragMatches(slot: number): boolean {
+    this.makeFragKey();
     const k = this.fragKeys;
     const base = slot * FRAG_WORDS;
-    if (k[base] !== (0x10000 | (p.ipVersion << 8) | p.ipProto) || k[base + 1] !== (p.ipId | 0)) return false;
-    if (p.ipVersion === 4) return k[base + 2] === (p.src4 | 0) && k[base + 6] === (p.dst4 | 0);
-    for (let i = 0; i < 4; i++) {
-      if (k[base + 2 + i] !== word(p.src6, i << 2)) return false;
-      if (k[base + 6 + i] !== word(p.dst6, i << 2)) return false;
-    }
+    for (let i = 0; i < FRAG_KEY_WORDS; i++) if (k[base + i] !== this.fragKey[i]) return false;
     return true;
   }
 
@@ -505,17 +501,8 @@ export class Decoder {
     const slot = this.fragSlot();
     const k = this.fragKeys;
     const base = slot * FRAG_WORDS;
-    k[base] = 0x10000 | (p.ipVersion << 8) | p.ipProto;
-    k[base + 1] = p.ipId | 0;
-    if (p.ipVersion === 4) {
-      k[base + 2] = p.src4 | 0;
-      k[base + 6] = p.dst4 | 0;
-    } else {
-      for (let i = 0; i < 4; i++) {
-        k[base + 2 + i] = word(p.src6, i << 2);
-        k[base + 6 + i] = word(p.dst6, i << 2);
-      }
-    }
+    this.makeFragKey();
+    k.set(this.fragKey, base);
     k[base + 10] = kind === PacketKind.Tcp || kind === PacketKind.Udp ? (p.srcPort << 16) | p.dstPort : (p.icmpType << 8) | p.icmpCode;
     k[base + 11] = (p.icmpId << 16) | p.icmpSeq;
     this.fragKind[slot] = kind;
@@ -584,21 +571,8 @@ export class Decoder {
     p.payloadCaptured = clampLen(this.capEnd, ipEnd, o);
   }
 
-  /** Transport header cut short: truncated when the snaplen cut it, else malformed. */
   private l4Short(): void {
-    const p = this.p;
-    if (this.cut) {
-      p.truncated = true;
-      p.kind = PacketKind.OtherIp;
-    } else {
-      p.kind = PacketKind.Malformed;
-      p.malformed = Malformed.Transport;
-    }
-  }
-
-  private l4Bad(): void {
-    this.p.kind = PacketKind.Malformed;
-    this.p.malformed = Malformed.Transport;
+    this.short(PacketKind.OtherIp, Malformed.Transport);
   }
 
   private tcp(o: number, ipEnd: number): void {
@@ -607,14 +581,14 @@ export class Decoder {
     const end = this.capEnd;
     p.l4Offset = o;
     const segLen = ipEnd - o;
-    if (segLen < 20) return this.l4Bad();
+    if (segLen < 20) return this.bad(Malformed.Transport);
     const avail = end - o;
     if (avail < 4) return this.l4Short();
     p.srcPort = be16(b, o);
     p.dstPort = be16(b, o + 2);
     if (avail < 20) return this.l4Short();
     const hl = (b[o + 12] >> 4) << 2;
-    if (hl < 20 || hl > segLen) return this.l4Bad();
+    if (hl < 20 || hl > segLen) return this.bad(Malformed.Transport);
     p.seq = be32(b, o + 4);
     p.ack = be32(b, o + 8);
     p.flags = b[o + 13] | ((b[o + 12] & 1) << 8);
@@ -698,7 +672,7 @@ export class Decoder {
     const end = this.capEnd;
     p.l4Offset = o;
     const segLen = ipEnd - o;
-    if (segLen < 8) return this.l4Bad();
+    if (segLen < 8) return this.bad(Malformed.Transport);
     if (end - o < 8) {
       if (end - o >= 4) {
         p.srcPort = be16(b, o);
@@ -716,7 +690,7 @@ export class Decoder {
     if (!p.isFragment) {
       // The UDP length must fit in the IP payload (0 is allowed over IPv6 jumbograms only: RFC 2675).
       if (ulen === 0 && p.ipVersion === 6) dataEnd = ipEnd;
-      else if (ulen < 8 || ulen > segLen) return this.l4Bad();
+      else if (ulen < 8 || ulen > segLen) return this.bad(Malformed.Transport);
       else dataEnd = o + ulen;
     }
     p.payloadOffset = o + 8;
@@ -739,7 +713,7 @@ export class Decoder {
     const end = this.capEnd;
     p.l4Offset = o;
     const segLen = ipEnd - o;
-    if (segLen < 8) return this.l4Bad();
+    if (segLen < 8) return this.bad(Malformed.Transport);
     if (end - o < 8) {
       if (end - o >= 2) {
         p.icmpType = b[o];
@@ -859,13 +833,13 @@ export class Decoder {
   private gre(o: number, ipEnd: number): void {
     const b = this.b;
     const end = this.capEnd;
-    if (ipEnd - o < 4) return this.l4Bad();
+    if (ipEnd - o < 4) return this.bad(Malformed.Transport);
     if (end - o < 4) return this.l4Short();
     const f = b[o];
     const ver = b[o + 1] & 7;
     if (ver !== 0 || (f & 0x40) !== 0) return this.otherIp(o, ipEnd); // PPTP enhanced GRE, source routing
     const hl = 4 + ((f & 0x80) !== 0 ? 4 : 0) + ((f & 0x20) !== 0 ? 4 : 0) + ((f & 0x10) !== 0 ? 4 : 0);
-    if (ipEnd - o < hl) return this.l4Bad();
+    if (ipEnd - o < hl) return this.bad(Malformed.Transport);
     if (end - o < hl) return this.l4Short();
     const proto = be16(b, o + 2);
     let inner = o + hl;
