@@ -4,7 +4,7 @@
  */
 import type { TcpSeqAnalysis } from './tcp-analysis.js';
 import type { ZeekConn } from './zeek.js';
-import type { DirectionAnalysis, PerSide, Proto, Side, Transition, ZeekFields } from './types.js';
+import type { DirectionAnalysis, PerSide, Proto, Side, Transition } from './types.js';
 import { St } from './tcp-state.js';
 
 /** Kinds of flow, numbered for the hot path. */
@@ -159,11 +159,11 @@ export class Conn {
   /** null once frozen. */
   zeek: ZeekConn | null;
   /**
-   * Results taken when the connection closed (both sides CLOSED / TIME_WAIT / unseen), after which
-   * the analysis objects are dropped so a connection waiting out TIME_WAIT holds little memory.
+   * Sequence-analysis results taken when the connection closed (both sides CLOSED / TIME_WAIT /
+   * unseen), after which the analysis object is dropped so a connection waiting out TIME_WAIT holds
+   * little memory. Zeek's view stays live to the end.
    */
   frozenAnalysis: PerSide<DirectionAnalysis> | null = null;
-  frozenZeek: ZeekFields | null = null;
 
   /** First FIN of the connection: which side sent it (−1 none). */
   firstFinBy = -1;

@@ -117,7 +117,7 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
   const stateSeconds = (s: SideState): number | null =>
     !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
 
-  const zeek = c.frozenZeek ?? c.zeek!.result();
+  const zeek = c.zeek!.result();
   let service: string | null = null;
   if (c.kind === Kind.TCP || c.kind === Kind.UDP) {
     const p = c.kind === Kind.TCP ? 'tcp' : 'udp';

@@ -334,7 +334,6 @@ export class FlowTracker {
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
-    c.frozenZeek = null;
     c.transitions = null;
     this.o.onRecord(r);
   }
@@ -675,22 +674,10 @@ export class FlowTracker {
     }
 
     this.checkFinal(c, sec, nsec);
-    if (c.zeek !== null) c.zeek.onPacket(p, dir === 0, notes, sec, nsec);
-    else if (c.frozenZeek !== null && !p.tcpChecksumBad) {
-      // Zeek's ConnSize counters keep counting packets after the freeze (its duration does not:
-      // both sides have sent FIN/RST by then).
-      const z = c.frozenZeek;
-      if ((dir === 0) === z.origIsClient) {
-        if (z.orig_pkts !== undefined) z.orig_pkts++;
-        if (z.orig_ip_bytes !== undefined) z.orig_ip_bytes += p.ipLen;
-      } else {
-        if (z.resp_pkts !== undefined) z.resp_pkts++;
-        if (z.resp_ip_bytes !== undefined) z.resp_ip_bytes += p.ipLen;
-      }
-    }
-    // Waiting out TIME_WAIT with nothing else open: keep the results, drop the analysis objects
-    // (a TIME_WAIT connection may stay for --time-wait seconds). Later packets still count and
-    // drive the states, not the sequence analysis or Zeek's history. Traced flows keep everything.
+    c.zeek!.onPacket(p, dir === 0, notes, sec, nsec);
+    // Waiting out TIME_WAIT with nothing else open: keep the results, drop the sequence analysis
+    // (a TIME_WAIT connection may stay for --time-wait seconds). Later packets still count, drive
+    // the states and Zeek's history, not the sequence analysis. Traced flows keep everything.
     if (c.analysis !== null && !c.traced) {
       const a = c.s0.state;
       const b = c.s1.state;
@@ -745,9 +732,9 @@ export class FlowTracker {
     } catch {
       c.frozenAnalysis = null;
     }
-    c.frozenZeek = c.zeek!.result();
+    // Zeek's view stays live (≈0.8 KB): a RST or a retransmitted FIN after the close still adds its
+    // history letter and counters, as Zeek logs them.
     c.analysis = null;
-    c.zeek = null;
   }
 
   private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {
