@@ -434,9 +434,13 @@ export class FlowTracker {
       c.cliAddr4 = (srcIsClient ? p.src4 : p.dst4) >>> 0;
       c.srvAddr4 = (srcIsClient ? p.dst4 : p.src4) >>> 0;
     }
-    if (kind === Kind.TCP || kind === Kind.UDP) {
+    if (kind === Kind.TCP) {
       c.cliPort = srcIsClient ? p.srcPort : p.dstPort;
       c.srvPort = srcIsClient ? p.dstPort : p.srcPort;
+    } else {
+      // UDP ports; ICMP: Zeek's pseudo-ports (type, counterpart type or code), see datagram().
+      c.cliPort = srcIsClient ? this.dgSport : this.dgDport;
+      c.srvPort = srcIsClient ? this.dgDport : this.dgSport;
     }
     c.vlanCount = p.vlanCount;
     c.vlan0 = p.vlan0;
@@ -485,10 +489,20 @@ export class FlowTracker {
 
   // ---------------------------------------------------------------- UDP / ICMP
 
+  /** Ports of the datagram flow being looked up (UDP ports, or ICMP's type/counterpart). */
+  private dgSport = 0;
+  private dgDport = 0;
+
   private datagram(p: Packet, rec: RawRecord, kind: Kind): void {
     const protoNum = kind === Kind.UDP ? 17 : kind === Kind.ICMP ? 1 : 58;
-    const sport = kind === Kind.UDP ? p.srcPort : 0;
-    const dport = kind === Kind.UDP ? p.dstPort : 0;
+    // ICMP flows are keyed as Zeek keys them (ICMP4_counterpart / ICMP6_counterpart): source
+    // "port" = the message type, destination "port" = the type that answers it (echo 8 ↔ echo reply 0,
+    // RFC 792), or the code for a message nobody answers. A request and its reply meet in one flow;
+    // echoes and errors between the same hosts are different flows; conn.log prints these ports.
+    const sport = kind === Kind.UDP ? p.srcPort : p.icmpType;
+    const dport = kind === Kind.UDP ? p.dstPort : icmpCounterpart(kind === Kind.ICMP6, p.icmpType, p.icmpCode);
+    this.dgSport = sport;
+    this.dgDport = dport;
     this.buildKey(p, protoNum, sport, dport);
     let c = this.table.get();
     let dir: number;
@@ -496,10 +510,10 @@ export class FlowTracker {
       let srcIsClient: boolean;
       if (kind === Kind.UDP) srcIsClient = this.srcIsClientByPort('udp', sport, dport);
       else {
-        // Replies (echo reply 0/129, timestamp reply 14, information reply 16, ICMPv6 node
-        // information reply 140) come from the server; anything else is sent by the client.
+        // Replies (echo reply 0/129, timestamp reply 14, information reply 16, address mask reply 18,
+        // ICMPv6 node information reply 140) come from the server; anything else is sent by the client.
         const ty = p.icmpType;
-        srcIsClient = kind === Kind.ICMP ? !(ty === 0 || ty === 14 || ty === 16) : !(ty === 129 || ty === 140);
+        srcIsClient = kind === Kind.ICMP ? !(ty === 0 || ty === 14 || ty === 16 || ty === 18) : !(ty === 129 || ty === 140);
       }
       c = this.create(p, rec, kind, srcIsClient, true, false);
       dir = srcIsClient ? 0 : 1;
@@ -824,5 +838,40 @@ export class FlowTracker {
         : { client: null, server: null },
     };
     this.o.onPacket!(e);
+  }
+}
+
+/**
+ * The ICMP type that answers `type` (Zeek's ICMP4_counterpart / ICMP6_counterpart; the pairs are
+ * RFC 792/950 for ICMPv4 and RFC 4443/4861/2710/4620 for ICMPv6), or `code` for a one-way message.
+ */
+export function icmpCounterpart(v6: boolean, type: number, code: number): number {
+  if (!v6) {
+    switch (type) {
+      case 8: return 0; // echo → echo reply
+      case 0: return 8;
+      case 13: return 14; // timestamp
+      case 14: return 13;
+      case 15: return 16; // information request
+      case 16: return 15;
+      case 10: return 9; // router solicitation → advertisement
+      case 9: return 10;
+      case 17: return 18; // address mask
+      case 18: return 17;
+      default: return code;
+    }
+  }
+  switch (type) {
+    case 128: return 129; // echo request → reply
+    case 129: return 128;
+    case 133: return 134; // router solicitation → advertisement
+    case 134: return 133;
+    case 135: return 136; // neighbor solicitation → advertisement
+    case 136: return 135;
+    case 130: return 131; // multicast listener query → report
+    case 131: return 130;
+    case 139: return 140; // node information query → reply
+    case 140: return 139;
+    default: return code;
   }
 }

@@ -38,7 +38,10 @@ export type ZeekConnState =
 export interface Endpoint {
   /** Dotted quad, or IPv6 in RFC 5952 form. */
   ip: string;
-  /** Port (0 for ICMP). */
+  /**
+   * TCP/UDP port. ICMP/ICMPv6, as Zeek: the client's is the message type it sent (8 for a ping), the
+   * server's the type that answers it (0, echo reply) or, for a one-way message, its code.
+   */
   port: number;
 }
 

@@ -77,9 +77,22 @@ describe('UDP and ICMP flows', () => {
     expect(r.records).toHaveLength(1);
     expect(r.records[0].packets).toEqual({ client: 1, server: 1 });
     expect(r.records[0].ipBytes).toEqual({ client: 84, server: 84 }); // ping's classic 84 bytes
-    expect(r.records[0].client.port).toBe(0);
+    // Zeek's conn.log for a ping: id.orig_p 8 (echo request), id.resp_p 0 (echo reply), RFC 792 types.
+    expect(r.records[0].client.port).toBe(8);
+    expect(r.records[0].server.port).toBe(0);
     const d = new Conversation({ start: T0 }).icmp('server', 0, 0, { len: 56 });
     expect(run(d).records[0].client.ip).toBe('10.0.0.1');
+    expect(run(d).records[0].client.port).toBe(8);
+  });
+
+  it('ICMP errors are their own flow, keyed by type and code (Zeek: one-way message → resp_p = code)', () => {
+    // echo request/reply, then the server host sends a port unreachable (type 3, code 3): two flows
+    const c = new Conversation({ start: T0 }).icmp('client', 8, 0).icmp('server', 0, 0).icmp('server', 3, 3);
+    const r = run(c);
+    expect(r.records.map((x) => [x.client.ip, x.client.port, x.server.port])).toEqual([
+      ['10.0.0.1', 8, 0],
+      ['10.0.0.2', 3, 3],
+    ]);
   });
 });
 
