@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIPv4, formatIPv6 } from '../../src/decode/addr.js';
 import { Decoder, MAX_TUNNEL_DEPTH, TunnelKind } from '../../src/decode/decoder.js';
 import { Malformed, Packet, PacketKind, TcpFlag } from '../../src/decode/packet.js';
-import { fragment, greFrame, ipPacket, tcpFrame, udpFrame } from '../../src/synth/frames.js';
+import { fragment, greFrame, ipPacket, tcpFrame, udpFrame, vxlanFrame } from '../../src/synth/frames.js';
 import { cat, ETH, hex, IP6_EXT_TCP, IP_TCP_SYN, IP_UDP_WIKI } from './bytes.js';
 import { decodeFrame, recordOf, snapshot } from './helpers.js';
 
@@ -178,6 +178,17 @@ describe('IPv6', () => {
     expect([p.kind, p.ipProto]).toEqual([PacketKind.OtherIp, 59]);
   });
 
+  it('payload length 0 with a hop-by-hop header is a jumbogram (RFC 2675): the frame gives the length', () => {
+    const ip6 = hex(`
+      60 00 00 00  00 00 00 40                       # payload length 0, next header 0 (HBH)
+      20010db8000000000000000000000001 20010db8000000000000000000000002
+      06 00 c2 04 00 00 00 1c                        # HBH: next 6, Jumbo Payload option, length 28 (8 + 20)
+      c001 0050 00000001 00000000 5010 ffff 0000 0000 # TCP ACK, 20 bytes
+    `);
+    const p = decodeFrame(cat(ETH('86dd'), ip6));
+    expect([p.kind, p.malformed, p.ipLen, p.ipHeaderLen, p.srcPort, p.dstPort, p.payloadLen]).toEqual([PacketKind.Tcp, Malformed.None, 68, 48, 49153, 80, 0]);
+  });
+
   it('an extension header running past the payload length is malformed', () => {
     const f = IP6_EXT_TCP.slice();
     f[41] = 20; // HBH length 20 → 168 bytes
@@ -235,6 +246,29 @@ describe('TCP', () => {
     expect(decodeFrame(f).malformed).toBe(Malformed.Transport);
   });
 
+  it('urgent pointer from bytes 18–19 (RFC 9293 §3.1), not the checksum before it', () => {
+    // checksum bytes 16–17 set to 0xdddd by hand so a read two bytes early would show it
+    const seg = hex('c001 0050 00000001 00000000 5020 ffff dddd 0123');
+    const ip = hex('45 00 00 28 0000 0000 40 06 0000 0a000001 0a000002');
+    const p = decodeFrame(cat(ETH('0800'), ip, seg));
+    expect([p.kind, p.flags, p.urgent]).toEqual([PacketKind.Tcp, TcpFlag.URG, 0x0123]);
+  });
+
+  it('a window-scale option of the wrong length (RFC 7323 §2.2: length 3) is ignored, as a short MSS one', () => {
+    const seg = (opts: string) => {
+      const o = hex(opts);
+      const hl = 20 + o.length;
+      return cat(hex(`45 00 00 ${(20 + hl).toString(16).padStart(2, '0')} 0000 0000 40 06 0000 0a000001 0a000002`),
+        hex(`c001 0050 00000001 00000000 ${(hl / 4).toString(16)}002 ffff 0000 0000`), o);
+    };
+    const good = decodeFrame(cat(ETH('0800'), seg('030307 00')));
+    expect([good.kind, good.optWscale]).toEqual([PacketKind.Tcp, 7]);
+    const long = decodeFrame(cat(ETH('0800'), seg('03040700'))); // length 4: bogus
+    expect([long.kind, long.optWscale]).toEqual([PacketKind.Tcp, -1]); // -1: no option (packet.ts default)
+    const mss = decodeFrame(cat(ETH('0800'), seg('020305 00'))); // MSS of length 3
+    expect([mss.kind, mss.optMss]).toEqual([PacketKind.Tcp, -1]);
+  });
+
   it('NS flag and every flag bit', () => {
     const f = SYN.slice();
     f[14 + 32] = 0xa1; // NS
@@ -275,6 +309,16 @@ describe('ICMP', () => {
     const p = decodeFrame(cat(ETH('0800'), ip, icmp, quoted));
     expect([p.kind, p.icmpType, p.icmpCode, p.quotedValid, p.quotedIpVersion, p.quotedProto]).toEqual([PacketKind.Icmp, 3, 3, true, 4, 17]);
     expect([formatIPv4(p.quotedSrc4), formatIPv4(p.quotedDst4), p.quotedSrcPort, p.quotedDstPort]).toEqual(['192.168.0.1', '192.168.0.199', 1025, 53]);
+  });
+
+  it('a quoted non-first fragment has no ports (its first bytes are data, RFC 791 §3.2)', () => {
+    const quoted = IP_UDP_WIKI.slice(0, 28);
+    quoted[6] = 0x00; // flags/offset 0x0010: offset 16 × 8 bytes; the "ports" 1025 → 53 are then payload
+    quoted[7] = 0x10;
+    const icmp = hex('03 03 0000 00000000');
+    const ip = hex('45 00 00 38 00 00 00 00 40 01 00 00 c0 a8 00 c7 c0 a8 00 01');
+    const p = decodeFrame(cat(ETH('0800'), ip, icmp, quoted));
+    expect([p.quotedValid, p.quotedProto, p.quotedSrcPort, p.quotedDstPort]).toEqual([true, 17, 0, 0]);
   });
 
   it('echo request: id and sequence, no quote', () => {
@@ -339,6 +383,51 @@ describe('fragments', () => {
     expect([p.kind, p.isFragment, p.fragOffset]).toEqual([PacketKind.OtherIp, true, 1952]);
   });
 
+  it('the key includes the destination, and a later fragment 31 s before the first is not attributed either', () => {
+    const d = new Decoder();
+    const toOther = udpFrame({ src: '10.1.1.1', dst: '10.9.9.9', sport: 7000, dport: 7001, payload: 3000, ipId: 5 });
+    decodeFrame(fragment(toOther, 1000)[0], 1, { decoder: d });
+    // same src, proto and id, another destination: another datagram (RFC 791 §3.2)
+    expect(decodeFrame(fragment(big(5), 1000)[1], 1, { decoder: d }).kind).toBe(PacketKind.OtherIp);
+    // The table is direct-mapped (4096 slots): among 20 000 other destinations some share the first
+    // fragment's slot, and only the key comparison keeps them apart.
+    const later = fragment(toOther, 1000)[1]; // MF set: does not free the slot
+    let attributed = 0;
+    for (let i = 1; i <= 20_000; i++) {
+      later[14 + 18] = i >> 8; // destination address bytes 3–4 (IPv4 header bytes 16–19)
+      later[14 + 19] = i & 0xff;
+      if (i === 0x0909) continue; // 10.9.9.9 itself
+      if (decodeFrame(later, 1, { decoder: d }).kind !== PacketKind.OtherIp) attributed++;
+    }
+    expect(attributed).toBe(0);
+    const a = fragment(big(6), 1000);
+    decodeFrame(a[0], 1, { decoder: d });
+    const early = recordOf(a[1]);
+    early.tsSec -= 31;
+    const p = new Packet();
+    d.decode(early, p);
+    expect(p.kind).toBe(PacketKind.OtherIp);
+  });
+
+  it('the last fragment (MF clear) ends the datagram: a fragment of it after that is not attributed', () => {
+    const d = new Decoder();
+    const a = fragment(big(8), 1000);
+    decodeFrame(a[0], 1, { decoder: d });
+    expect(decodeFrame(a[3], 1, { decoder: d }).kind).toBe(PacketKind.Udp);
+    expect(decodeFrame(a[1], 1, { decoder: d }).kind).toBe(PacketKind.OtherIp);
+  });
+
+  it('offset fields decoded to the bit: IPv4 13 bits × 8 (RFC 791), IPv6 13 bits above M (RFC 8200 §4.5)', () => {
+    // IPv4: flags/offset 0x1fff → offset 8191 × 8 = 65528, MF clear
+    const v4 = cat(ETH('0800'), hex('45 00 00 1c 0001 1fff 40 11 0000 0a000001 0a000002'), hex('0000 0000 0000 0000'));
+    expect([decodeFrame(v4).isFragment, decodeFrame(v4).fragOffset, decodeFrame(v4).moreFragments]).toEqual([true, 65528, false]);
+    // IPv6 fragment header offset/flags 0x0019: offset field 3 → 24 bytes, M set
+    const v6 = cat(ETH('86dd'), hex(`60000000 0010 2c 40 20010db8000000000000000000000001 20010db8000000000000000000000002
+      11 00 0019 0000abcd  0000000000000000`));
+    const p = decodeFrame(v6);
+    expect([p.isFragment, p.fragOffset, p.moreFragments, p.ipId, p.ipProto]).toEqual([true, 24, true, 0xabcd, 17]);
+  });
+
   it('TCP first fragment carries the header, later ones get the ports and zero TCP fields', () => {
     const d = new Decoder();
     const t = tcpFrame({ src: '10.1.1.1', dst: '10.2.2.2', sport: 5555, dport: 80, seq: 1000, ack: 5, flags: 'PA', payload: 2000 });
@@ -368,6 +457,14 @@ describe('tunnels', () => {
     const ip = hex('45 00 00 20 00 00 00 00 40 2f 00 00 0a000001 0a000002');
     const p = decodeFrame(cat(ETH('0800'), ip, hex('0000 2001'), new Uint8Array(8))); // NHRP
     expect([p.kind, p.tunnelDepth, formatIPv4(p.src4), p.ipProto]).toEqual([PacketKind.OtherIp, 0, '10.0.0.1', 47]);
+  });
+
+  it('VXLAN without the I flag (RFC 7348 §5: VNI not valid) is not entered', () => {
+    const v = vxlanFrame(inner);
+    expect([decodeFrame(v).tunnelDepth, decodeFrame(v).tunnelKind, decodeFrame(v).srcPort]).toEqual([1, TunnelKind.VXLAN, 1]);
+    v[14 + 20 + 8] = 0x00; // the flags byte of the VXLAN header after Ethernet, IPv4 and UDP headers
+    const p = decodeFrame(v);
+    expect([p.kind, p.tunnelDepth, p.dstPort]).toEqual([PacketKind.Udp, 0, 4789]);
   });
 
   it('ipPacket of a tunnel frame quotes the outer header', () => {
