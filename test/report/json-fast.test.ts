@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DirectionAnalysis, FlowRecord, Handshake, SynOptions, ZeekFields } from '../../src/flow/types.js';
+import { analyze } from '../../src/pipeline.js';
 import { ndjsonLine } from '../../src/report/json.js';
 import { rec } from './records.js';
 
@@ -147,5 +148,21 @@ describe('ndjsonLine', () => {
     expect(line).toContain('"duration":null');
     expect(line).toContain('{"id":0,');
     expect(line).toContain('"stateSeconds":{"client":null,"server":null}');
+  });
+
+  // Records the tracker really builds (whatever fields buildRecord adds later must reach the line
+  // too): the demo capture, the kernel scenarios and a spread of tcpdump's test captures (VLAN /
+  // QinQ, IPv6, ICMP, tunnels, TCP with options, DNS over UDP and TCP), every flow of each.
+  const captures = [
+    'fixtures/demo.pcapng',
+    'fixtures/kernel/scenarios.pcap',
+    ...['802.1ad_QinQ.pcap', 'LINKTYPE_IPV6.pcap', 'arcnet-rfc1051-arp-icmp-http.pcap', 'bigtcp-ipv4-vxlan-ipv6.pcap',
+      'bigtcp-ipv6-hbh.pcap', 'dns_tcp.pcap', 'dns_udp.pcap', 'EIGRP_ipv6.pcap'].map((f) => `/work/shared/corpus/tcpdump/${f}`),
+  ];
+  it.each(captures)('is JSON.stringify on every record analyze() makes of %s', async (file) => {
+    const res = await analyze(file, { transitions: false });
+    for (const r of res.records) expect(ndjsonLine(r)).toBe(JSON.stringify(r) + '\n');
+    const withTransitions = await analyze(file, { transitions: true });
+    for (const r of withTransitions.records) expect(ndjsonLine(r)).toBe(JSON.stringify(r) + '\n');
   });
 });
