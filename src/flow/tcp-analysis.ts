@@ -103,7 +103,8 @@ export class SeqSpan {
       }
       return;
     }
-    if (d > 0 && d <= 1048576 * 1024) {
+    // Zeek takes an ack of 0 more than 1 MiB ahead as broken (TOO_LARGE_SEQ_DELTA); any other forward move counts.
+    if (d > 0 && !(ack >>> 0 === 0 && d > 1048576)) {
       this.ackRel += d;
       this.ackAbs = ack >>> 0;
     }

@@ -138,6 +138,52 @@ describe('TcpSeqAnalysis results', () => {
     expect(b.scaledWindow(0, 502)).toBe(502 * 128);
     const r = a.result(1700000001, 0);
     expect(r.client.windowScaleKnown).toBe(true); // known to be "no scaling"
+    // the other way round: a SYN-ACK offering a scale to a SYN that did not is not scaled either
+    const c = new TcpSeqAnalysis();
+    feed(c, [[0, 'S', 1000, 0, 64240], [1, 'SA', 5000, 1001, 65160, 0, 10, 7], [0, 'A', 1001, 5001, 502, 0, 20], [1, 'A', 5001, 1001, 510, 0, 30]]);
+    expect([c.scaledWindow(0, 502), c.scaledWindow(1, 510)]).toEqual([502, 510]);
+  });
+
+  it('a shift count above 14 is used as 14 (RFC 7323 §2.3)', () => {
+    const a = new TcpSeqAnalysis();
+    feed(a, [[0, 'S', 1000, 0, 64240, 0, 0, 15], [1, 'SA', 5000, 1001, 65160, 0, 10, 15], [0, 'A', 1001, 5001, 502, 0, 20]]);
+    expect(a.scaledWindow(0, 502)).toBe(502 * 16384);
+  });
+
+  it("a RST's window is not part of the window range (it says nothing about the receiver)", () => {
+    const a = new TcpSeqAnalysis();
+    feed(a, [...HS, [0, 'R', 1001, 0, 0, 0, 30]]);
+    // client windows: SYN 64240, ACK 502 << 7 = 64256; the RST's 0 is left out
+    const r = a.result(1700000001, 0);
+    expect([r.client.windowMin, r.client.windowMax, r.client.windowLast]).toEqual([64240, 64256, 64256]);
+    expect(r.client.zeroWindows).toBe(0);
+  });
+
+  it('same seq/ack with the window closing to 0 is a zero window, not a window update (Wireshark: update needs a non-zero window)', () => {
+    const a = new TcpSeqAnalysis();
+    const n = feed(a, [...HS, [1, 'A', 5001, 1001, 510, 0, 30], [1, 'A', 5001, 1001, 0, 0, 40], [1, 'A', 5001, 1001, 300, 0, 50]]);
+    expect([n[4] & Note.ZERO_WINDOW, n[4] & Note.WINDOW_UPDATE]).toEqual([Note.ZERO_WINDOW, 0]);
+    expect(n[5] & Note.WINDOW_UPDATE).toBe(Note.WINDOW_UPDATE); // 0 → 300: an update
+  });
+});
+
+describe('Zeek sequence span (zeek-conn.md: update_last_seq / update_ack_seq, TOO_LARGE_SEQ_DELTA = 1 MiB)', () => {
+  it('a SYN or RST more than 1 MiB away from last_seq is ignored', () => {
+    const a = new TcpSeqAnalysis();
+    feed(a, [...HS, [0, 'PA', 1001, 5001, 502, 100, 30], [0, 'S', 1101 + 2 * 1048576, 0, 64240, 0, 40], [0, 'R', 1101 + 2 * 1048576, 0, 0, 0, 50]]);
+    // 1101 (highest end) − 1000 (ISN) − 1 (SYN octet) = 100
+    expect(a.result(1700000001, 0).client.seqBytes).toBe(100);
+  });
+
+  it('an ack of 0 more than 1 MiB ahead is ignored; any other forward ack counts, however far', () => {
+    const isn = 2 ** 32 - 3 * 1048576; // ack 0 is then 3 MiB ahead of the ISN
+    const a = new TcpSeqAnalysis();
+    feed(a, [[0, 'S', isn, 0, 64240], [1, 'SA', 5000, isn + 1, 65160, 0, 10], [0, 'PA', isn + 1, 5001, 502, 100, 20], [1, 'A', 5001, 0, 510, 0, 30]]);
+    expect(a.result(1700000001, 0).client.seqBytes).toBe(100); // isn+101 − isn − 1
+    const b = new TcpSeqAnalysis();
+    const far = 1.5 * 2 ** 30; // 1.5 GiB ahead: a sequence jump inflates the count (zeek-conn.md)
+    feed(b, [...HS, [0, 'PA', 1001, 5001, 502, 100, 30], [1, 'A', 5001, 1001 + far, 510, 0, 40]]);
+    expect(b.result(1700000001, 0).client.seqBytes).toBe(far); // (1001 + far) − 1000 − 1
   });
 });
 
@@ -171,6 +217,8 @@ describe('inWindow (RFC 5961 §3: RCV.NXT ≤ SEG.SEQ < RCV.NXT + RCV.WND)', () 
     expect(a.inWindow(0, 4294967100)).toBe(true);
     expect(a.inWindow(0, 500)).toBe(true); // 696 bytes past the wrap
     expect(a.inWindow(0, 4294967099)).toBe(false);
+    expect(a.inWindow(0, (4294967100 + 1000 * 16384 - 1) >>> 0)).toBe(true);
+    expect(a.inWindow(0, (4294967100 + 1000 * 16384) >>> 0)).toBe(false);
   });
 });
 
