@@ -55,8 +55,28 @@ export abstract class ByteSource {
   abstract close(): Promise<void>;
 }
 
+/**
+ * Where a prefetched read lands in the spare buffer: the reader's unconsumed tail (less than one
+ * record, at most MAX_PACKET plus a header) is copied just before it, so the two join up.
+ */
+const PREFETCH_AT = 1 << 20;
+
 export class FileSource extends ByteSource {
   private closed = false;
+  /**
+   * Read-ahead: while the reader works through buf, the next bytes of the file are already being
+   * read into a second buffer (the read runs on libuv's thread pool, so the main thread no longer
+   * sits idle waiting for it: ~7% of the pipeline's wall time on the benchmark capture). fill()
+   * then swaps the buffers instead of waiting. Reads are positioned, so a prefetch that cannot be
+   * used (a tail longer than PREFETCH_AT) is simply dropped and the bytes read again.
+   */
+  private spare: Uint8Array | null = null;
+  private spareDv: DataView | null = null;
+  private pending: Promise<number> | null = null;
+  /** Stream offset the pending read starts at. */
+  private pendingFrom = 0;
+  private pendingError = '';
+
   constructor(
     private fh: FileHandle,
     size: number,
@@ -67,6 +87,36 @@ export class FileSource extends ByteSource {
 
   async fill(): Promise<boolean> {
     if (this.eof) return false;
+    if (this.pending !== null) {
+      const pending = this.pending;
+      this.pending = null;
+      const n = await pending;
+      const tail = this.end - this.pos;
+      if (n < 0) {
+        this.readError = { message: `read error: ${this.pendingError}`, truncated: false };
+        this.eof = true;
+        return false;
+      }
+      if (this.pendingFrom === this.base + this.end && tail <= PREFETCH_AT && !this.closed) {
+        if (n === 0) {
+          this.eof = true;
+          return false;
+        }
+        const next = this.spare!;
+        const nextDv = this.spareDv!;
+        const start = PREFETCH_AT - tail;
+        if (tail > 0) next.set(this.buf.subarray(this.pos, this.end), start);
+        this.spare = this.buf;
+        this.spareDv = this.dv;
+        this.buf = next;
+        this.dv = nextDv;
+        this.base += this.pos - start;
+        this.pos = start;
+        this.end = PREFETCH_AT + n;
+        this.prefetch();
+        return true;
+      }
+    }
     this.compact();
     const room = this.buf.length - this.end;
     if (room === 0) return false;
@@ -77,6 +127,7 @@ export class FileSource extends ByteSource {
         return false;
       }
       this.end += bytesRead;
+      this.prefetch();
       return true;
     } catch (e) {
       this.readError = { message: `read error: ${(e as Error).message}`, truncated: false };
@@ -85,10 +136,30 @@ export class FileSource extends ByteSource {
     }
   }
 
+  /** Start reading the bytes after buf's end into the spare buffer (not past the size known at open). */
+  private prefetch(): void {
+    const from = this.base + this.end;
+    if (this.closed || (this.streamSize !== null && from >= this.streamSize)) return;
+    if (this.spare === null) {
+      this.spare = new Uint8Array(this.buf.length);
+      this.spareDv = new DataView(this.spare.buffer, this.spare.byteOffset, this.spare.byteLength);
+    }
+    this.pendingFrom = from;
+    this.pending = this.fh.read(this.spare, PREFETCH_AT, this.spare.length - PREFETCH_AT, from).then(
+      (r) => r.bytesRead,
+      (e: unknown) => {
+        this.pendingError = (e as Error).message;
+        return -1;
+      },
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.eof = true;
+    if (this.pending !== null) await this.pending; // never rejects; the handle must outlive the read
+    this.pending = null;
     await this.fh.close().catch(() => undefined);
   }
 }
