@@ -62,3 +62,31 @@ describe('analyze() result order', () => {
     ]);
   });
 });
+
+describe('time in the end state', () => {
+  it('a connection finished long before the capture ends: stateSince is absolute, stateSeconds measured when it finished', async () => {
+    const { writePcap } = await import('../src/capture/writer.js');
+    const { Conversation } = await import('../src/synth/conversation.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const T0 = 1_700_000_000; // 2023-11-14T22:13:20Z
+    // Hand-worked (10 ms between packets): SYN 0, SYN-ACK .01, ACK .02, client FIN .03, server ACK .04,
+    // server FIN .05, client ACK .06 → client TIME_WAIT, server CLOSED at T0+0.06. TIME_WAIT (60 s)
+    // ends at T0+60.06 → client CLOSED, and the connection is finished then. An unrelated SYN at
+    // T0+100 is the capture's last packet. At the finish: client CLOSED for 0 s, server for 60 s.
+    const a = new Conversation({ start: T0 }).syn().synAck().ack().fin('client').ack('server').fin('server').ack('client');
+    const b = new Conversation({ start: T0 + 100, clientPort: 40001 }).syn();
+    const file = join(mkdtempSync(join(tmpdir(), 'synfin-api-')), 'closed-early.pcap');
+    writeFileSync(file, writePcap([...a.packets(), ...b.packets()]));
+    const res = await analyze(file, { timeWait: 60 });
+    const r = res.records[0];
+    expect(r.state).toEqual({ client: 'CLOSED', server: 'CLOSED' });
+    expect(r.stateSince).toEqual({ client: '2023-11-14T22:14:20.060000Z', server: '2023-11-14T22:13:20.060000Z' });
+    expect(r.stateSeconds.client).toBeCloseTo(0, 9);
+    expect(r.stateSeconds.server).toBeCloseTo(60, 9);
+    // the connection still open at the end (SYN_SENT since T0+100) is measured at the capture's end
+    expect(res.records[1].stateSince.client).toBe('2023-11-14T22:15:00.000000Z');
+    expect(res.records[1].stateSeconds.client).toBe(0);
+  });
+});

@@ -117,6 +117,9 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
   const stateSeconds = (s: SideState): number | null =>
     !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
 
+  const stateSince = (s: SideState): string | null =>
+    !tcp || s.state === St.NONE ? null : isoTimeCached(s.enteredSec, s.enteredNsec);
+
   const zeek = c.zeek!.result();
   let service: string | null = null;
   if (c.kind === Kind.TCP || c.kind === Kind.UDP) {
@@ -146,6 +149,7 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     handshake: tcp ? handshakeOf(c) : null,
     state: tcp ? { client: STATE_NAMES[cl.state], server: STATE_NAMES[sv.state] } : { client: null, server: null },
     stateSeconds: { client: stateSeconds(cl), server: stateSeconds(sv) },
+    stateSince: { client: stateSince(cl), server: stateSince(sv) },
     stateInferred: c.stateInferred,
     teardown: teardownOf(c),
     reset:

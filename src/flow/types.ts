@@ -183,8 +183,15 @@ export interface FlowRecord {
   handshake: Handshake | null;
   /** State at capture end (TCP only); null for a side the capture shows nothing of. */
   state: PerSide<TcpState | null>;
-  /** Seconds each side has been in its end state at capture end (null when state is null). */
+  /**
+   * Seconds each side has been in its end state (null when state is null), measured when the
+   * record's fate became final: the end of the capture for a connection still open then; for one
+   * finished earlier (closed and past TIME_WAIT, reset, idle, evicted) the moment it finished, so
+   * every output format — streamed or not — says the same. `stateSince` gives the absolute time.
+   */
   stateSeconds: PerSide<number | null>;
+  /** ISO-8601 UTC time each side entered its end state (null when state is null). */
+  stateSince: PerSide<string | null>;
   /** true when an end state was deduced rather than driven by the handshake (mid-connection start). */
   stateInferred: boolean;
   teardown: Teardown;

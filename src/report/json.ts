@@ -115,7 +115,7 @@ export function ndjsonLine(r: FlowRecord): string {
     `"endSec":${n(r.endSec)},"endNsec":${n(r.endNsec)},"duration":${n(r.duration)},"packets":${sides(r.packets)},` +
     `"bytes":${sides(r.bytes)},"ipBytes":${sides(r.ipBytes)},"payloadBytes":${sides(r.payloadBytes)},` +
     `"handshake":${handshake(r.handshake)},"state":{"client":${sn(r.state.client)},"server":${sn(r.state.server)}},` +
-    `"stateSeconds":${sides(r.stateSeconds)},` +
+    `"stateSeconds":${sides(r.stateSeconds)},"stateSince":{"client":${sn(r.stateSince.client)},"server":${sn(r.stateSince.server)}},` +
     `"stateInferred":${b(r.stateInferred)},"teardown":"${r.teardown}",` +
     `"reset":${rs === null ? 'null' : `{"by":"${rs.by}","afterFin":${b(rs.afterFin)},"frame":${n(rs.frame)}}`},` +
     `"halfClose":${hc === null ? 'null' : `{"side":"${hc.side}","bytes":${n(hc.bytes)}}`},` +

@@ -101,6 +101,7 @@ const record: fc.Arbitrary<FlowRecord> = fc
     handshake,
     state: fc.record({ client: state, server: state }),
     stateSeconds: fc.record({ client: nnum, server: nnum }),
+    stateSince: fc.record({ client: fc.option(fc.string(), { nil: null }), server: fc.option(fc.string(), { nil: null }) }),
     stateInferred: fc.boolean(),
     teardown: fc.constantFrom('graceful', 'simultaneous', 'reset-client', 'rejected', 'none') as fc.Arbitrary<FlowRecord['teardown']>,
     reset: fc.option(fc.record({ by: side, afterFin: fc.boolean(), frame: num }), { nil: null }),

@@ -50,6 +50,7 @@ export function rec(over: Partial<FlowRecord> = {}): FlowRecord {
     },
     state: { client: 'TIME_WAIT', server: 'CLOSED' },
     stateSeconds: { client: 0.2, server: 0.2 },
+    stateSince: { client: '2023-11-14T22:13:20.323456Z', server: '2023-11-14T22:13:20.323456Z' },
     stateInferred: false,
     teardown: 'graceful',
     reset: null,

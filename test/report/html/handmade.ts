@@ -74,6 +74,7 @@ export function record(s: RecordSpec): FlowRecord {
       : null,
     state: { client: s.state?.[0] ?? null, server: s.state?.[1] ?? null },
     stateSeconds: { client: s.stateSeconds?.[0] ?? null, server: s.stateSeconds?.[1] ?? null },
+    stateSince: { client: null, server: null },
     stateInferred: false,
     teardown: s.teardown ?? (tcp ? 'graceful' : 'none'),
     reset: null,
