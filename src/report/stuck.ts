@@ -71,7 +71,7 @@ export function stuckMeaning(state: TcpState, who: string, n: number, timeWait =
     case 'SYN_RECEIVED':
       return `${who} answered SYN with SYN-ACK but the handshake was never completed: ${peers} did not send the final ACK (spoofed SYNs of a SYN flood, or the ACK is dropped on the way)`;
     case 'TIME_WAIT':
-      return `${who} closed first and keeps each 4-tuple for ${timeWait} s (2×MSL; Linux: 60 s) so old duplicate segments expire before the 4-tuple is used again`;
+      return `${who} closed first and keeps each 4-tuple for ${timeWait} s (--time-wait; Linux holds TIME_WAIT 60 s, RFC 793's 2×MSL is 240 s) so old duplicate segments expire before the 4-tuple is used again`;
     default:
       return `${who} is in ${state}`;
   }
