@@ -9,23 +9,9 @@ import { type Conn, Kind, PROTO_NAMES, type SideState } from './conn.js';
 import { St, STATE_NAMES } from './tcp-state.js';
 import type { DirectionAnalysis, Endpoint, FlowRecord, Handshake, PerSide, SynOptions, Teardown } from './types.js';
 
-// isoTime builds a Date and pads every field; records of one capture mostly share their seconds
-// (start, end, handshake). Keep the "YYYY-MM-DDTHH:MM:SS" prefix of the last whole second seen and
-// format only the fraction, with isoTime's rule (6 digits when the nanoseconds are whole
-// microseconds, else 9). The prefix always comes from isoTime itself.
-let cachedSec = Number.NaN;
-let cachedPrefix = '';
-
-/** Same string as isoTime(sec, nsec), reusing the date part of the previous call's second. */
+/** Same string as isoTime(sec, nsec) (which now keeps the date part of the last minute itself). */
 export function isoTimeCached(sec: number, nsec: number): string {
-  if (sec !== cachedSec) {
-    const s = isoTime(sec, nsec);
-    cachedSec = sec;
-    cachedPrefix = s.slice(0, s.lastIndexOf('.'));
-    return s;
-  }
-  const frac = nsec % 1000 === 0 ? String(nsec / 1000).padStart(6, '0') : String(nsec).padStart(9, '0');
-  return cachedPrefix + '.' + frac + 'Z';
+  return isoTime(sec, nsec);
 }
 
 export function clientEndpoint(c: Conn): Endpoint {
