@@ -198,6 +198,26 @@ const SERVER_HOSTS = 200;
 const clientPortNext = new Uint16Array(CLIENT_HOSTS);
 for (let i = 0; i < CLIENT_HOSTS; i++) clientPortNext[i] = rint(32768, 60999);
 
+/**
+ * What the generator did, counted as it did it (written with the capture's metadata): the
+ * expected values of the end-to-end check in test/pipeline/bench-capture.test.ts.
+ */
+const STATS = {
+  unanswered: 0,
+  synRetransmissions: 0,
+  rejected: 0,
+  finByClient: 0,
+  finByServer: 0,
+  rstByClient: 0,
+  rstByServer: 0,
+  leftOpen: 0,
+  lostAndRetransmitted: 0,
+  outOfOrder: 0,
+  zeroWindowConnections: 0,
+  clientPayloadBytes: 0,
+  serverPayloadBytes: 0,
+};
+
 /** The packet a connection's generator describes when it is advanced (one shared struct). */
 const P = { fromClient: true, flags: 0, seq: 0, ack: 0, win: 0, len: 0, shape: SHAPE_TS };
 
@@ -228,6 +248,8 @@ function* connection() {
   if (fate < 0.03) {
     // unanswered SYN, retransmitted with Linux's 1 s, 2 s backoff
     const tries = rint(1, 3);
+    STATS.unanswered++;
+    STATS.synRetransmissions += tries - 1;
     for (let i = 0; i < tries; i++) {
       pkt(true, SYN, cseq, 0, 64240, 0, SHAPE_SYN);
       yield i === tries - 1 ? -1 : 1 << i;
@@ -238,6 +260,7 @@ function* connection() {
   yield jitter();
   cseq = (cseq + 1) >>> 0;
   if (fate < 0.05) {
+    STATS.rejected++;
     pkt(false, RST | ACK, 0, cseq, 0, 0, SHAPE_BARE);
     yield -1;
     return;
@@ -257,6 +280,7 @@ function* connection() {
     while (req > 0) {
       const n = Math.min(MSS, req);
       req -= n;
+      STATS.clientPayloadBytes += n;
       pkt(true, ACK | (req === 0 ? PSH : 0), cseq, sseq, cwinRaw, n, SHAPE_TS);
       cseq = (cseq + n) >>> 0;
       yield req === 0 ? jitter() : 0.00002;
@@ -272,12 +296,15 @@ function* connection() {
     while (resp > 0) {
       const n = Math.min(MSS, resp);
       resp -= n;
+      STATS.serverPayloadBytes += n;
       const last = resp === 0;
       const x = rnd();
       if (x < 0.004 && !last) {
         // out of order: the next segment overtakes this one
         const n2 = Math.min(MSS, resp);
         resp -= n2;
+        STATS.serverPayloadBytes += n2;
+        STATS.outOfOrder++;
         pkt(false, ACK | (resp === 0 ? PSH : 0), (sseq + n) >>> 0, cseq, swinRaw, n2, SHAPE_TS);
         yield 0.00003;
         pkt(true, ACK, cseq, acked, cwinRaw, 0, SHAPE_TS); // dup ACK (SACK not modelled)
@@ -297,6 +324,7 @@ function* connection() {
       seg++;
       if (x > 0.992) {
         // lost downstream of the capture point: dup ACKs, then the retransmission (RTO-ish pause)
+        STATS.lostAndRetransmitted++;
         yield 0.00003;
         pkt(true, ACK, cseq, segSeq, cwinRaw, 0, SHAPE_TS);
         yield 0.00003;
@@ -312,6 +340,7 @@ function* connection() {
       }
       if (r === zeroWindowAt && seg === 4) {
         // the client's receive buffer fills: zero window, a probe, then a window update
+        STATS.zeroWindowConnections++;
         yield half;
         pkt(true, ACK, cseq, sseq, 0, 0, SHAPE_TS);
         acked = sseq;
@@ -341,6 +370,7 @@ function* connection() {
   // --- teardown
   const end = rnd();
   if (end < 0.7) {
+    STATS.finByClient++;
     pkt(true, FIN | ACK, cseq, sseq, cwinRaw, 0, SHAPE_TS);
     cseq = (cseq + 1) >>> 0;
     yield jitter();
@@ -350,6 +380,7 @@ function* connection() {
     pkt(true, ACK, cseq, sseq, cwinRaw, 0, SHAPE_TS);
     yield -1;
   } else if (end < 0.82) {
+    STATS.finByServer++;
     pkt(false, FIN | ACK, sseq, cseq, swinRaw, 0, SHAPE_TS);
     sseq = (sseq + 1) >>> 0;
     yield jitter();
@@ -360,11 +391,14 @@ function* connection() {
     yield -1;
   } else if (end < 0.95) {
     const byClient = rnd() < 0.6;
+    if (byClient) STATS.rstByClient++;
+    else STATS.rstByServer++;
     if (byClient) pkt(true, RST | ACK, cseq, sseq, 0, 0, SHAPE_BARE);
     else pkt(false, RST | ACK, sseq, cseq, 0, 0, SHAPE_BARE);
     yield -1;
   } else {
     // left open at capture end (or idle): a last keep-alive-less ACK
+    STATS.leftOpen++;
     pkt(true, ACK, cseq, sseq, cwinRaw, 0, SHAPE_TS);
     yield -1;
   }
@@ -502,7 +536,7 @@ async function main() {
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const size = statSync(OUT).size;
   if (size !== bytes) throw new Error(`size mismatch ${size} vs ${bytes}`);
-  const out = { file: OUT, packets, connections: started, bytes: size, seconds: secs, seed: SEED };
+  const out = { file: OUT, packets, connections: started, bytes: size, seconds: secs, seed: SEED, stats: STATS };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
