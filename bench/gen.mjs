@@ -12,7 +12,8 @@
  *          byte for byte with the patched templates (proves the in-place checksum patching).
  *
  * Speed: frames are never built from scratch. There is one template per header shape (SYN with
- * options, segment with the timestamp option, bare RST); each packet patches addresses, ports,
+ * options, segment with the timestamp option, bare RST), built once with the project's tcpFrame
+ * (dist/synth/frames.js); each packet patches addresses, ports,
  * sequence numbers, flags, window, timestamps and lengths in place, and the checksums are computed
  * from a precomputed prefix sum of the template payload plus the ~16 header words.
  *
@@ -90,37 +91,47 @@ const TCP_HDR = [40, 32, 20];
 const MAC_C = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 const MAC_S = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02];
 
-function makeTemplate(shape) {
+/** One template per header shape, built once with the project's tcpFrame (dist/synth/frames.js). */
+function makeTemplate(tcpFrame, shape) {
   const th = TCP_HDR[shape];
-  const buf = new Uint8Array(ETH + IP + th + MSS);
-  buf[12] = 0x08; // EtherType IPv4
-  buf[13] = 0x00;
-  buf[ETH] = 0x45;
-  buf[ETH + 6] = 0x40; // DF
-  buf[ETH + 8] = 64; // TTL
-  buf[ETH + 9] = 6; // TCP
-  const t = ETH + IP;
-  buf[t + 12] = (th / 4) << 4;
-  if (shape === SHAPE_SYN) {
-    buf.set([2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7], t + 20);
-  } else if (shape === SHAPE_TS) {
-    buf.set([1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0], t + 20);
-  }
-  // payload: deterministic printable-ish bytes (HTTP-like text and binary mixed)
-  const p = t + th;
+  const opts =
+    shape === SHAPE_SYN
+      ? [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 7] // MSS 1460, SACK_PERM, TS, NOP, WS 7 (Linux order)
+      : shape === SHAPE_TS
+        ? [1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0] // NOP, NOP, TS
+        : [];
+  // payload: deterministic bytes (HTTP-like text, then binary)
+  const payload = new Uint8Array(MSS);
   let x = 0x12345678;
   for (let i = 0; i < MSS; i++) {
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
-    buf[p + i] = i < 512 ? 0x20 + ((x >>> 0) % 95) : x & 0xff;
+    payload[i] = i < 512 ? 0x20 + ((x >>> 0) % 95) : x & 0xff;
   }
+  const buf = tcpFrame({
+    src: '0.0.0.0',
+    dst: '0.0.0.0',
+    sport: 0,
+    dport: 0,
+    seq: 0,
+    ack: 0,
+    flags: 'A',
+    window: 0,
+    ttl: 64,
+    df: true,
+    options: opts.length ? { raw: Uint8Array.from(opts) } : undefined,
+    payload,
+  });
+  if (buf.length !== ETH + IP + th + MSS) throw new Error(`template ${shape}: ${buf.length} bytes`);
   // prefix sums of the payload as 16-bit big-endian words: byte at an even index is a word's high byte
+  const p = ETH + IP + th;
   const psum = new Float64Array(MSS + 1);
   for (let i = 0; i < MSS; i++) psum[i + 1] = psum[i] + ((i & 1) === 0 ? buf[p + i] << 8 : buf[p + i]);
-  return { buf, th, psum, tsAt: shape === SHAPE_SYN ? t + 28 : shape === SHAPE_TS ? t + 24 : -1 };
+  return { buf, th, psum, tsAt: shape === SHAPE_SYN ? ETH + IP + 28 : shape === SHAPE_TS ? ETH + IP + 24 : -1 };
 }
-const TEMPLATES = [makeTemplate(SHAPE_SYN), makeTemplate(SHAPE_TS), makeTemplate(SHAPE_BARE)];
+/** Filled in main() once dist/synth/frames.js is loaded. */
+let TEMPLATES = [];
 
 function fold(s) {
   while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
@@ -459,6 +470,8 @@ const ARRIVAL = -1; // heap entry meaning "start the next connection"
 
 async function main() {
   const { PcapFileWriter } = await import(resolve(root, 'dist/capture/writer.js'));
+  const { tcpFrame } = await import(resolve(root, 'dist/synth/frames.js'));
+  TEMPLATES = [makeTemplate(tcpFrame, SHAPE_SYN), makeTemplate(tcpFrame, SHAPE_TS), makeTemplate(tcpFrame, SHAPE_BARE)];
   mkdirSync(dirname(OUT), { recursive: true });
   const w = new PcapFileWriter(OUT, { snaplen: 262144 });
   const EPOCH = 1_763_700_000; // 2025-11-21T04:40:00Z
