@@ -11,7 +11,10 @@
  *
  * dir 0 = client → server, dir 1 = server → client. `f` below is the sending direction of the
  * current segment, `r` the reverse one. Sequence arithmetic is modulo 2^32 (src/flow/seq.ts).
- * All state is preallocated per connection; onSegment allocates nothing.
+ * All state is preallocated per connection; onSegment allocates nothing. Sequence and
+ * acknowledgement numbers are kept as int32 (`| 0`: the same value modulo 2^32, compared with
+ * seq.ts's modular operators, made uint32 with `>>> 0` where one is shown): V8 holds int32 in
+ * small integers, whereas a uint32 above 2^31 is a heap number, boxed per field and per call.
  */
 import { TcpFlag, type Packet } from '../decode/packet.js';
 import { seqGt, seqLe, seqLt } from './seq.js';
@@ -58,7 +61,7 @@ export class SeqSpan {
   /** Start from a segment this endpoint sent. */
   initFromSegment(seq: number, syn: boolean): void {
     this.started = true;
-    this.start = syn ? seq >>> 0 : (seq - 1) >>> 0;
+    this.start = syn ? seq | 0 : (seq - 1) | 0;
     this.lastAbs = this.start;
     this.lastRel = 0;
     this.ackAbs = this.start;
@@ -66,7 +69,7 @@ export class SeqSpan {
 
   /** Start from the peer's acknowledgement (Zeek's init_peer): as if a SYN had been there. */
   initFromAck(ack: number): void {
-    this.initFromSegment((ack - 1) >>> 0, true);
+    this.initFromSegment((ack - 1) | 0, true);
   }
 
   /** A segment this endpoint sent (flags, payload length). Zeek's update_last_seq. */
@@ -76,7 +79,7 @@ export class SeqSpan {
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
     const rst = (flags & TcpFlag.RST) !== 0;
-    const end = (seq + (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
+    const end = (seq + (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
     const d = (end - this.lastAbs) | 0;
     // Zeek ignores SYN/RST whose sequence jumps more than 1 MiB away.
     if ((syn || rst) && (d > 1048576 || d < -1048576)) {
@@ -99,14 +102,14 @@ export class SeqSpan {
       this.ackSeen = true;
       if (d > 0) {
         this.ackRel = d;
-        this.ackAbs = ack >>> 0;
+        this.ackAbs = ack | 0;
       }
       return;
     }
     // Zeek takes an ack of 0 more than 1 MiB ahead as broken (TOO_LARGE_SEQ_DELTA); any other forward move counts.
-    if (d > 0 && !(ack >>> 0 === 0 && d > 1048576)) {
+    if (d > 0 && !((ack | 0) === 0 && d > 1048576)) {
       this.ackRel += d;
-      this.ackAbs = ack >>> 0;
+      this.ackAbs = ack | 0;
     }
   }
 
@@ -204,8 +207,8 @@ export class TcpSeqAnalysis {
     const F = dir === 0 ? this.d0 : this.d1;
     const R = dir === 0 ? this.d1 : this.d0;
     const flags = p.flags;
-    const seq = p.seq >>> 0;
-    const ack = p.ack >>> 0;
+    const seq = p.seq | 0;
+    const ack = p.ack | 0;
     const seglen = p.payloadLen > 0 ? p.payloadLen : 0;
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
@@ -237,11 +240,11 @@ export class TcpSeqAnalysis {
 
     // Relative sequence bases (bug 1542 rule: first seq − 1 without a SYN; the peer's from ack − 1).
     if (!F.baseSet) {
-      F.base = syn ? seq : (seq - 1) >>> 0;
+      F.base = syn ? seq : (seq - 1) | 0;
       F.baseSet = 1;
     }
     if (!R.baseSet && ackf) {
-      R.base = (ack - 1) >>> 0;
+      R.base = (ack - 1) | 0;
       R.baseSet = 1;
     }
     if (ackf) R.validBif = 1;
@@ -265,7 +268,7 @@ export class TcpSeqAnalysis {
         F.cMissed += (seq - ns) >>> 0;
       }
       // KEEP ALIVE: 0 or 1 byte at nextseq − 1; SYN/FIN/RST segments never are.
-      if (seglen <= 1 && nsSet && seq === ((ns - 1) >>> 0) && !sfr) n |= Note.KEEP_ALIVE;
+      if (seglen <= 1 && nsSet && seq === ((ns - 1) | 0) && !sfr) n |= Note.KEEP_ALIVE;
       const sameSeqAck = seglen === 0 && nsSet && seq === ns && ack === F.lastack && !sfr;
       // WINDOW UPDATE: no data, same seq/ack, new non-zero window.
       if (sameSeqAck && window !== 0 && window !== F.window) n |= Note.WINDOW_UPDATE;
@@ -275,7 +278,7 @@ export class TcpSeqAnalysis {
         !sfr &&
         R.sent &&
         R.winScale !== -1 &&
-        ((seq + seglen) >>> 0) === ((R.lastack + R.window) >>> 0)
+        ((seq + seglen) | 0) === ((R.lastack + R.window) | 0)
       ) {
         n |= Note.WINDOW_FULL;
       }
@@ -292,7 +295,7 @@ export class TcpSeqAnalysis {
         seq === ns &&
         window === 0 &&
         window === F.window &&
-        (ack === F.lastack || ack === ((F.lastack + 1) >>> 0)) &&
+        (ack === F.lastack || ack === ((F.lastack + 1) | 0)) &&
         (R.lastSegNotes & Note.ZERO_WINDOW_PROBE) !== 0
       ) {
         n |= Note.ZERO_WINDOW_PROBE_ACK;
@@ -322,7 +325,7 @@ export class TcpSeqAnalysis {
       const notAdvanced = nsSet && seqLt(seq, ns);
       if ((n & Note.KEEP_ALIVE) !== 0) {
         // a keep-alive is never a retransmission
-      } else if (seglen > 1 && nsSet && seq === ((ns - 1) >>> 0)) {
+      } else if (seglen > 1 && nsSet && seq === ((ns - 1) | 0)) {
         // data following a zero-window probe (wireshark#15427)
       } else {
         const tAck = nsBetween(R.lastackSec, R.lastackNsec, tsSec, tsNsec);
@@ -330,7 +333,7 @@ export class TcpSeqAnalysis {
         const oooThres = this.irttNs > 0 ? this.irttNs : OOO_DEFAULT_NS;
         if (notAdvanced && R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) >>> 0)) {
+        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
           n |= Note.OUT_OF_ORDER;
         } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
@@ -340,7 +343,7 @@ export class TcpSeqAnalysis {
       }
     }
 
-    const nextEnd = (seq + seglen + (syn || fin ? 1 : 0)) >>> 0;
+    const nextEnd = (seq + seglen + (syn || fin ? 1 : 0)) | 0;
     if (seglen > 0 || syn || fin) this.addUnacked(F, seq, nextEnd);
     if ((!nsSet || seqGt(nextEnd, ns)) && (n & Note.ZERO_WINDOW_PROBE) === 0) {
       F.nextseq = nextEnd;
