@@ -29,9 +29,9 @@ export class SideState {
 
   // --- what the capture showed this side send / receive (flags packed in `bits`, see accessors) ---
   private bits = 0;
-  /** ISN (uint32) of the side's SYN. */
+  /** ISN of the side's SYN, as int32 (`| 0`: the value mod 2^32 without a heap number; compare with seq.ts). */
   isn = 0;
-  /** Sequence number the FIN occupies (uint32); the ACK of the FIN is finSeq + 1. */
+  /** Sequence number the FIN occupies (int32, as isn); the ACK of the FIN is finSeq + 1. */
   finSeq = 0;
   /** TIME_WAIT expiry (float seconds of capture time), valid while state === TIME_WAIT, and its exact time. */
   twExpT = 0;

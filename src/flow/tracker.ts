@@ -552,7 +552,7 @@ export class FlowTracker {
         // Same connection: a retransmitted SYN (same ISN — also after a RST, as Windows retries a
         // refused connect), or the peer's SYN of a simultaneous open. Anything else: new incarnation.
         const same = x.synSeen
-          ? !x.synWasAck && x.isn === p.seq >>> 0
+          ? !x.synWasAck && x.isn === (p.seq | 0)
           : x.state === St.NONE && y.state === St.SYN_SENT;
         if (!same) {
           const inTw = x.state === St.TIME_WAIT || y.state === St.TIME_WAIT;
@@ -622,7 +622,7 @@ export class FlowTracker {
       if (syn) {
         if (!x.synSeen) {
           x.synSeen = true;
-          x.isn = p.seq >>> 0;
+          x.isn = p.seq | 0;
           x.synWasAck = ackf;
           x.synDataBytes = p.payloadLen;
           x.optMss = p.optMss;
@@ -631,7 +631,7 @@ export class FlowTracker {
           x.optTs = p.optHasTimestamp;
           x.optTfo = p.optTfo;
           x.optMptcp = p.optMptcp;
-        } else if ((p.seq >>> 0) === x.isn && ackf === x.synWasAck) {
+        } else if ((p.seq | 0) === x.isn && ackf === x.synWasAck) {
           x.synRetransmissions++;
           notes |= Note.SYN_RETRANSMISSION;
         }
@@ -654,7 +654,7 @@ export class FlowTracker {
       if (flags & FIN) {
         if (!x.finSeen) {
           x.finSeen = true;
-          x.finSeq = (p.seq + p.payloadLen + (syn ? 1 : 0)) >>> 0;
+          x.finSeq = (p.seq + p.payloadLen + (syn ? 1 : 0)) | 0;
           if (c.firstFinBy < 0) c.firstFinBy = dir;
           else if (y.finSeen && !x.peerFinRcvd) c.finsCrossed = true;
           this.apply(c, dir, Ev.SEND_FIN, x.state === St.SYN_SENT, sec, nsec, frame);
@@ -706,7 +706,7 @@ export class FlowTracker {
     let ok: boolean;
     if (y.state === St.SYN_SENT) {
       // §3.10.7.3 SYN-SENT: the RST is acceptable only if its ACK acknowledges the SYN.
-      ok = !y.synSeen || ((p.flags & ACK) !== 0 && p.ack >>> 0 === ((y.isn + 1) >>> 0));
+      ok = !y.synSeen || ((p.flags & ACK) !== 0 && (p.ack | 0) === ((y.isn + 1) | 0));
     } else if (y.state === St.NONE || y.state === St.CLOSED) ok = true;
     else ok = c.analysis === null || c.analysis.inWindow(dir as 0 | 1, p.seq); // RFC 5961 §3.2 / RFC 9293 §3.10.7.4 first check
     if (!ok) {

@@ -69,7 +69,10 @@ class ZEndpoint {
   state = ZState.INACTIVE;
   prevState = ZState.INACTIVE;
   started = false;
-  /** Absolute uint32 start, and reference points for unwrapping: last (highest end sent) and ack. */
+  /**
+   * Absolute start, and reference points for unwrapping: last (highest end sent) and ack. Kept as
+   * int32 (`| 0`, the same value mod 2^32): V8 boxes a uint32 above 2^31 in a heap number.
+   */
   startAbs = 0;
   lastAbs = 0;
   lastRel = 0;
@@ -112,10 +115,10 @@ class ZEndpoint {
   /** InitStartSeq / InitAckSeq / InitLastSeq. `last` is absolute. */
   init(start: number, last: number): void {
     this.started = true;
-    this.startAbs = start >>> 0;
+    this.startAbs = start | 0;
     this.ackAbs = this.startAbs;
     this.ackRel = 0;
-    this.lastAbs = last >>> 0;
+    this.lastAbs = last | 0;
     this.lastRel = (last - start) | 0;
     this.trim = 1;
     this.contig = 1;
@@ -133,16 +136,16 @@ class ZEndpoint {
 
   updateLast(end: number): void {
     this.lastRel += (end - this.lastAbs) | 0;
-    this.lastAbs = end >>> 0;
+    this.lastAbs = end | 0;
   }
 
   /** update_ack_seq: forward moves only; an ack of 0 that would be a huge jump is ignored. */
   updateAck(ack: number): void {
     const d = (ack - this.ackAbs) | 0;
-    if (ack >>> 0 === 0 && d > TOO_LARGE_SEQ_DELTA) return;
+    if ((ack | 0) === 0 && d > TOO_LARGE_SEQ_DELTA) return;
     if (d > 0) {
       this.ackRel += d;
-      this.ackAbs = ack >>> 0;
+      this.ackAbs = ack | 0;
     }
   }
 
@@ -392,15 +395,15 @@ export class ZeekConn {
     const fin = (flags & TcpFlag.FIN) !== 0;
     const rst = (flags & TcpFlag.RST) !== 0;
     const ackf = (flags & TcpFlag.ACK) !== 0;
-    const seq = p.seq >>> 0;
-    const ack = p.ack >>> 0;
+    const seq = p.seq | 0;
+    const ack = p.ack | 0;
     const len = p.payloadLen > 0 ? p.payloadLen : 0;
-    const end = (seq + len + (syn ? 1 : 0) + (fin ? 1 : 0)) >>> 0;
+    const end = (seq + len + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
 
     // init_endpoint
     if (e.state === ZState.INACTIVE) {
       if (syn) e.init(seq, end);
-      else e.init((seq - 1) >>> 0, seq);
+      else e.init((seq - 1) | 0, seq);
       if (syn) e.sawSyn = true;
     } else if ((e.state === ZState.SYN_SENT || e.state === ZState.SYN_ACK_SENT) && syn && seq !== e.startAbs) {
       e.init(seq, end); // SYN_seq_jump
@@ -439,7 +442,7 @@ export class ZeekConn {
       e.finRel = rel + len;
     }
     if (ackf) {
-      if (peer.state === ZState.INACTIVE && !peer.started) peer.init((ack - 1) >>> 0, (ack - 1) >>> 0); // init_peer
+      if (peer.state === ZState.INACTIVE && !peer.started) peer.init((ack - 1) | 0, (ack - 1) | 0); // init_peer
       if (!rst) peer.updateAck(ack);
     }
 
