@@ -11,7 +11,7 @@
  *  flow 4  10.0.0.4:40003 → 10.0.0.6:443    SYN at T0+5, retransmitted at T0+6, never answered: SYN_SENT, S0
  *  flow 5  10.0.0.4:40004 → 10.0.0.5:23     SYN at T0+7 answered by RST,ACK: rejected, REJ
  *  flow 6  10.0.0.1:5353 → 10.0.0.53:53     UDP query (40 B payload) and answer (80 B) at T0+8
- *  flow 7  10.0.0.7:41000 → 10.0.0.5:80     graceful close, client first, FIN,ACK at T0+80: client TIME_WAIT since T0+80.003
+ *  flow 7  10.0.0.7:41000 → 10.0.0.5:80     graceful close, client first, FIN at T0+80.003: client TIME_WAIT since its last ACK at T0+80.005
  *  flow 8  10.0.0.1:5354 → 10.0.0.53:53     UDP query at T0+100 (no answer): the last packet, capture end T0+100
  */
 import { writePcap, type WritePacket } from '../../src/capture/writer.js';
