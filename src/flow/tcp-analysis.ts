@@ -579,7 +579,8 @@ export class TcpSeqAnalysis {
 
   /** Sequence number relative to the sender's ISN (0 = ISN), as Wireshark shows it. */
   relSeq(dir: 0 | 1, seq: number): number {
-    return (dir === 0 ? this.d0 : this.d1).baseSet ? ((seq - (dir === 0 ? this.d0 : this.d1).base) >>> 0) : seq >>> 0;
+    const F = dir === 0 ? this.d0 : this.d1;
+    return F.baseSet ? ((seq - F.base) >>> 0) : seq >>> 0;
   }
 
   /** Acknowledgement number relative to the peer's ISN. */
@@ -590,8 +591,8 @@ export class TcpSeqAnalysis {
 
   /** Scaled window of the last segment sent in `dir` (raw when the scale is unknown, and for SYNs). */
   scaledWindow(dir: 0 | 1, raw: number): number {
-    const ws = (dir === 0 ? this.d0 : this.d1).winScale;
-    return !(dir === 0 ? this.d0 : this.d1).lastWasSyn && ws >= 0 ? raw * (1 << ws) : raw;
+    const F = dir === 0 ? this.d0 : this.d1;
+    return !F.lastWasSyn && F.winScale >= 0 ? raw * (1 << F.winScale) : raw;
   }
 
   /** Bytes in flight from `dir` after the last segment (unacknowledged list span), −1 when unknown. */
