@@ -460,7 +460,7 @@ export class ZeekConn {
       this.scaled(side, ++e.rxmitN, 'T');
     }
 
-    const closeNow = this.stateMachine(e, peer, side, flags, seq, len);
+    const closeNow = this.stateMachine(e, peer, side, flags, len);
     if (closeNow) e.didClose = true;
 
     // Gap detection: the ACK tells the peer's reassembler how far its data was received.
@@ -484,7 +484,7 @@ export class ZeekConn {
   }
 
   /** UpdateStateMachine; returns do_close. `side` is synfin's side of the sender. */
-  private stateMachine(e: ZEndpoint, peer: ZEndpoint, side: number, flags: number, seq: number, len: number): boolean {
+  private stateMachine(e: ZEndpoint, peer: ZEndpoint, side: number, flags: number, len: number): boolean {
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
     const rst = (flags & TcpFlag.RST) !== 0;
@@ -496,8 +496,11 @@ export class ZeekConn {
         if (syn) {
           if (isOrig) e.setState(ackf ? ZState.SYN_ACK_SENT : ZState.SYN_SENT);
           else {
-            if (!ackf && peer.state === ZState.SYN_ACK_SENT && seq === e.startAbs) {
-              // SYN/SYN-ACK seen in the wrong order: flip and establish.
+            if (!ackf && peer.state === ZState.SYN_ACK_SENT) {
+              // SYN/SYN-ACK seen in the wrong order: flip and establish. (Zeek gets here only with the
+              // sequence number the SYN-ACK's ack implies, any other SYN being a reuse: IsReuse,
+              // zeek-conn.md (d). Comparing with e.startAbs could not check it: init_endpoint has just
+              // set that from this very SYN.)
               this.flip();
               peer.setState(ZState.ESTABLISHED);
             }

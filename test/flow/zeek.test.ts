@@ -22,6 +22,8 @@ interface Opts {
   proto?: Proto;
   clientPort?: number;
   serverPort?: number;
+  /** The server's IPv4 address (default 10.0.0.2). */
+  serverAddr?: number;
 }
 
 function run(segs: Seg[], o: Opts = {}): ReturnType<ZeekConn['result']> & { states: { client: string; server: string } } {
@@ -34,8 +36,9 @@ function run(segs: Seg[], o: Opts = {}): ReturnType<ZeekConn['result']> & { stat
     const c = from === 'c';
     p.kind = proto === 'udp' ? PacketKind.Udp : PacketKind.Tcp;
     p.ipVersion = 4;
-    p.src4 = c ? 0x0a000001 : 0x0a000002;
-    p.dst4 = c ? 0x0a000002 : 0x0a000001;
+    const server = o.serverAddr ?? 0x0a000002;
+    p.src4 = c ? 0x0a000001 : server;
+    p.dst4 = c ? server : 0x0a000001;
     p.srcPort = c ? cport : sport;
     p.dstPort = c ? sport : cport;
     let f = 0;
@@ -183,12 +186,58 @@ describe('Zeek history and conn_state (hand-worked from zeek-conn.md)', () => {
     expect(r.conn_state).toBe('OTH');
   });
 
+  it('flip at creation ((b)): never for a bare SYN; with both ports likely, only a non-SYN-ACK from the lower port', () => {
+    // bare SYN from port 80 to 40000: the sender stays the originator
+    expect(run([['c', 'S', 1000, 0]], { clientPort: 80, serverPort: 40000 }).history).toBe('S');
+    // ACK from 80 to 443 (both likely, 80 < 443, not a SYN-ACK): flipped, the ACK is the responder's
+    expect(run([['c', 'A', 1000, 2000]], { clientPort: 80, serverPort: 443 }).history).toBe('^a');
+    // SYN-ACK from 80 to 443: not flipped
+    expect(run([['c', 'SA', 1000, 2000]], { clientPort: 80, serverPort: 443 }).history).toBe('H');
+    // ACK from 443 to 80: the higher port is the client side already, no flip
+    expect(run([['c', 'A', 1000, 2000]], { clientPort: 443, serverPort: 80 }).history).toBe('A');
+  });
+
   it('SYN-ACK seen before its SYN: Hs^ then both ESTABLISHED (S1)', () => {
     // (a) UpdateInactiveState special case and (b) "Flip on a late SYN … (e.g. Hs^…)".
     const r = run([['s', 'SA', 5000, 1001], ['c', 'S', 1000, 0], ['c', 'A', 1001, 5001]], { serverPort: 50000 });
     expect(r.history).toBe('Hs^A');
     expect(r.conn_state).toBe('S1');
     expect(r.origIsClient).toBe(true);
+  });
+
+  it('S/F again only when the relative sequence (F: sequence + length) differs from the last one (table in (b))', () => {
+    // A SYN from an established client at relative seq 8000 ≠ 0: a second S. A FIN repeated at the
+    // same position adds nothing; one 50 further on adds F.
+    expect(run([...HS, ['c', 'S', 9000, 0]]).history).toBe('ShAS');
+    expect(run([...HS, ['c', 'FA', 1001, 5001], ['c', 'FA', 1001, 5001], ['c', 'FA', 1051, 5001]]).history).toBe('ShAFF');
+  });
+
+  it('no zero-window letter once the peer has closed, or from a sender in RESET ((b) Zero window)', () => {
+    // the client's FIN closes it; the server's zero window after that is not recorded
+    expect(run([...HS, ['c', 'FA', 1001, 5001], ['s', 'A', 5001, 1002, 0, 0]]).history).toBe('ShAFa');
+    // the server reset (its RST's window never counts); its later zero-window ACK is not recorded either
+    expect(run([...HS, ['s', 'R', 5001, 0, 0, 0], ['s', 'A', 5001, 1001, 0, 0]]).history).toBe('ShAra');
+  });
+
+  it('an early bare ACK to a SYN leaves the responder INACTIVE (S0); data from it makes it PARTIAL (OTH)', () => {
+    // (a) Sender INACTIVE, no SYN/FIN/RST: INACTIVE only when the segment has no payload.
+    expect(run([['c', 'S', 1000, 0], ['s', 'A', 5001, 1001]])).toMatchObject({ history: 'Sa', conn_state: 'S0' });
+    const r = run([['c', 'S', 1000, 0], ['s', 'PA', 5001, 1001, 10]]);
+    expect(r.states.server).toBe('PARTIAL');
+    expect(r).toMatchObject({ history: 'Sd', conn_state: 'OTH' }); // (c) rows 12–14: PARTIAL is not INACTIVE
+  });
+
+  it('SYN_SENT → RESET with the peer INACTIVE: bytes 0 even though the peer acked past the SYN ((c) special case)', () => {
+    // The server's stray ACK 1101 would otherwise make the client's size 1101 − 1000 − 1 = 100.
+    const r = run([['c', 'S', 1000, 0], ['s', 'A', 5001, 1101], ['c', 'R', 1001, 0]]);
+    expect(r.states).toEqual({ client: 'RESET', server: 'INACTIVE' });
+    expect([r.orig_bytes, r.conn_state]).toEqual([0, 'RSTOS0']); // "SaR" matches ^?S[^HAFGIQ]*R
+  });
+
+  it('an ack of 0 more than 1 MiB ahead is not taken as acknowledging (update_ack_seq)', () => {
+    const isn = 2 ** 32 - 3 * 1048576; // ack 0 is 3 MiB past the client's ISN
+    const r = run([['c', 'S', isn, 0], ['s', 'SA', 5000, isn + 1], ['c', 'A', isn + 1, 5001], ['c', 'PA', isn + 1, 5001, 100], ['s', 'A', 5001, 0]]);
+    expect(r.orig_bytes).toBe(100); // highest end isn + 101 − isn − 1 (SYN octet)
   });
 
   it('retransmissions are logarithmic: 12 copies of a segment → TT', () => {
@@ -232,6 +281,22 @@ describe('Zeek history and conn_state (hand-worked from zeek-conn.md)', () => {
     const two = run([...HS, ['c', 'PA', 1001, 5001, 100], ['c', 'PA', 1201, 5001, 100], ['s', 'A', 5001, 1401]]);
     expect(two.history).toBe('ShADaG');
     expect(two.missed_bytes).toBe(200);
+  });
+
+  it('holes are walked in sequence order whatever order the blocks arrived in', () => {
+    // received: rel 1–101, 301–401, 501–601; acked to 701 → holes 101–301, 401–501, 601–701 = 400 bytes
+    // (3 gaps: one G, logarithmic)
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['c', 'PA', 1301, 5001, 100], ['c', 'PA', 1501, 5001, 100], ['s', 'A', 5001, 1701]]);
+    expect([r.history, r.missed_bytes]).toEqual(['ShADaG', 400]);
+  });
+
+  it('a partial connection (no SYN seen from the sender) ignores a gap revealed by an ack up to relative 1 or 2', () => {
+    // SYN-ACK from port 80 first (flipped at creation: ^h), the client's ACK makes both ESTABLISHED with
+    // the client's start faked from its first seq (1000). The server's ack 1002 (relative 2) reveals
+    // byte 1 missing: ignored (TCP_Reassembler::Undelivered, "up_to_seq <= 2" on a partial connection).
+    const r = run([['s', 'SA', 5000, 1001], ['c', 'A', 1001, 5001], ['s', 'A', 5001, 1002]]);
+    expect(r.states).toEqual({ client: 'ESTABLISHED', server: 'ESTABLISHED' });
+    expect([r.history, r.missed_bytes]).toEqual(['^hAa', 0]);
   });
 
   it('payload cut by the snap length becomes a gap once acknowledged', () => {
@@ -279,6 +344,12 @@ describe('Zeek UDP', () => {
   it('only the originator: D, S0', () => {
     expect(run([['c', '', 0, 0, 30]], { proto: 'udp', serverPort: 53 })).toMatchObject({ history: 'D', conn_state: 'S0' });
   });
+  it('no flip at creation towards a broadcast address ((b))', () => {
+    // from port 53 (likely) to port 5000 (not) at 255.255.255.255: stays as sent
+    expect(run([['c', '', 0, 0, 30]], { proto: 'udp', clientPort: 53, serverPort: 5000, serverAddr: 0xffffffff }).history).toBe('D');
+    expect(run([['c', '', 0, 0, 30]], { proto: 'udp', clientPort: 53, serverPort: 5000 }).history).toBe('^d');
+  });
+
   it('answer seen first (from port 53): flipped at creation, ^d, SHR', () => {
     const r = run([['s', '', 0, 0, 120]], { proto: 'udp', serverPort: 53 });
     expect(r.history).toBe('^d');
