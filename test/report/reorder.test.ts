@@ -48,4 +48,45 @@ describe('Reorder', () => {
     r.push(1, 1); // late: out at once
     expect(out).toEqual([2, 3, 4, 5, 1]);
   });
+
+  // Waiting ASCII strings are held as latin1 bytes (reorder.ts); whatever is waiting must come out
+  // as the very string that went in. Expected values: the input strings themselves.
+  it('strings come out unchanged and in order, ASCII (held as bytes) or not (property)', () => {
+    const line = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('{"id":1}\n', 'é', 'ÿ\u0080', '😀', '\ud800', 'a\u0000b', ''),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 120 }).chain((n) =>
+          fc.tuple(fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i + 1), { minLength: n, maxLength: n }), fc.array(line, { minLength: n, maxLength: n })),
+        ),
+        fc.integer({ min: 1, max: 200 }),
+        ([ids, lines], cap) => {
+          const out: string[] = [];
+          const r = new Reorder<string>((v) => out.push(v), cap);
+          for (const id of ids) r.push(id, lines[id - 1]);
+          expect(r.waiting).toBeLessThanOrEqual(cap);
+          r.flush();
+          expect(r.waiting).toBe(0);
+          // Every string exactly once; in id order when everything fitted under the cap.
+          expect([...out].sort()).toEqual([...lines].sort());
+          if (cap >= ids.length) expect(out).toEqual(lines);
+        },
+      ),
+    );
+  });
+
+  it('a 2.3 KB ASCII line waiting behind a smaller id, and one with a non-latin1 character', () => {
+    const big = '{"id":2,' + '"x":"' + 'a'.repeat(2300) + '"}\n';
+    const out: string[] = [];
+    const r = new Reorder<string>((v) => out.push(v));
+    r.push(3, 'snow ☃\n');
+    r.push(2, big);
+    expect(r.waiting).toBe(2);
+    r.push(1, 'first\n');
+    expect(out).toEqual(['first\n', big, 'snow ☃\n']);
+  });
 });
+
