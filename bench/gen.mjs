@@ -51,7 +51,6 @@ const RESP_MEDIAN = Number(arg('--resp-median', BIG ? 300 : 500));
 const ROUNDS_MEAN = Number(arg('--rounds', BIG ? 0.5 : 4.2));
 const RATE = Number(arg('--rate', BIG ? 400 : 150));
 
-export { };
 
 // ------------------------------------------------------------------------------------------
 // seeded PRNG (mulberry32)

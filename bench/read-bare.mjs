@@ -9,7 +9,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 const fd = openSync(process.argv[2], 'r');
 const CHUNK = 4 << 20;
 let buf = Buffer.allocUnsafe(CHUNK + 262144 + 16);
-let have = readSync(fd, buf, 0, 24, 0);
+if (readSync(fd, buf, 0, 24, 0) < 24 || buf.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error('read-bare: expects a little-endian microsecond pcap');
 let pos = 24;
 let start = 0;
 let end = 0;
@@ -34,5 +34,4 @@ for (;;) {
   }
 }
 closeSync(fd);
-void have;
 process.stderr.write(JSON.stringify({ packets, sum }) + '\n');
