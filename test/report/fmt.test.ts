@@ -28,6 +28,7 @@ describe('sizes and numbers', () => {
   it('formatBytes uses binary units', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1 KiB');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(12582912)).toBe('12 MiB');
   });
@@ -64,6 +65,7 @@ describe('flags and fitting', () => {
     expect(formatFlags(0x14)).toBe('RST,ACK');
     expect(formatFlags(0x30)).toBe('ACK,URG');
     expect(formatFlags(0)).toBe('-');
+    expect(formatFlags(0xc0)).toBe('ECE,CWR'); // RFC 3168 §6.1: bits 0x40 ECE, 0x80 CWR
   });
   it('fit pads and cuts', () => {
     expect(fit('ab', 4)).toBe('ab  ');

@@ -24,6 +24,36 @@ describe('stuck grouping', () => {
     expect(c.total).toBe(3);
   });
 
+  it('a side held exactly --stuck-after seconds counts ("for N s or more")', () => {
+    const c = new StuckCollector(10);
+    c.add(held(1, 'server', 'CLOSE_WAIT', 10));
+    c.add(held(2, 'server', 'CLOSE_WAIT', 9.999));
+    expect(c.groups().map((g) => g.ids)).toEqual([[1]]);
+  });
+
+  it('names the peer only when there is one: "to" for client-held, "with" for server-held groups', () => {
+    const c = new StuckCollector(10);
+    // server 10.0.0.5:8080 holds CLOSE_WAIT with two different clients; 10.0.0.9:40000 holds SYN_SENT to one server
+    c.add(held(1, 'server', 'CLOSE_WAIT', 20, { ...srv(8080), client: { ip: '10.0.0.1', port: 40001 } }));
+    c.add(held(2, 'server', 'CLOSE_WAIT', 20, { ...srv(8080), client: { ip: '10.0.0.2', port: 40002 } }));
+    c.add(held(3, 'server', 'CLOSE_WAIT', 20, { ...srv(9090), client: { ip: '10.0.0.2', port: 40003 } }));
+    c.add(held(4, 'client', 'SYN_SENT', 20, { client: { ip: '10.0.0.9', port: 40000 }, ...srv(443) }));
+    c.add(held(5, 'client', 'SYN_SENT', 20, { client: { ip: '10.0.0.9', port: 40000 }, ...srv(444) }));
+    const lines = c.groups().map(stuckLine);
+    expect(lines[0]).toMatch(/^10\.0\.0\.5:8080 holds 2 connections in CLOSE_WAIT \(oldest/);
+    expect(lines[1]).toMatch(/^10\.0\.0\.9:40000 holds 2 connections in SYN_SENT \(oldest/); // two servers: none named
+    expect(lines[2]).toMatch(/^10\.0\.0\.5:9090 holds 1 connection in CLOSE_WAIT with 10\.0\.0\.2:40003 \(oldest/);
+  });
+
+  it('--limit cuts the group lines and says how many more there are', () => {
+    const c = new StuckCollector(10);
+    for (let i = 0; i < 3; i++) c.add(held(i + 1, 'server', 'CLOSE_WAIT', 20 + i, srv(8000 + i)));
+    const text = stuckText(c, { stuckAfter: 10, limit: 2 });
+    expect(text.split('\n').filter((l) => / holds /.test(l))).toHaveLength(2);
+    expect(text).toContain('… and 1 more groups (--limit 0 shows all)');
+    expect(stuckText(c, { stuckAfter: 10, limit: 3 })).not.toContain('more groups');
+  });
+
   it('a connection with both sides stuck counts in two groups (FIN_WAIT_2 client, CLOSE_WAIT server)', () => {
     const c = new StuckCollector(10);
     const r = rec({ id: 9, state: { client: 'FIN_WAIT_2', server: 'CLOSE_WAIT' }, stateSeconds: { client: 20, server: 20 } });
@@ -64,9 +94,12 @@ describe('TIME_WAIT and port reuse', () => {
     c.add(held(3, 'client', 'TIME_WAIT', 50, { client: { ip: '10.0.0.1', port: 40001 }, server: { ip: '10.0.0.6', port: 80 } }));
     c.add(held(4, 'server', 'TIME_WAIT', 10, { server: { ip: '10.0.0.1', port: 80 } })); // port 80: not ephemeral
     c.add(held(5, 'client', 'TIME_WAIT', 20, { client: { ip: '10.0.0.2', port: 32767 } })); // just below the range
+    c.add(held(6, 'client', 'TIME_WAIT', 20, { client: { ip: '10.0.0.3', port: 60999 } })); // the range's last port
+    c.add(held(7, 'client', 'TIME_WAIT', 20, { client: { ip: '10.0.0.3', port: 61000 } })); // just above it
     const tw = c.timeWaitHosts();
     expect(tw).toEqual([
       { ip: '10.0.0.1', count: 4, oldestSeconds: 50, ports: 3, ephemeralPorts: 2, ids: [1, 2, 3, 4] },
+      { ip: '10.0.0.3', count: 2, oldestSeconds: 20, ports: 2, ephemeralPorts: 1, ids: [6, 7] },
       { ip: '10.0.0.2', count: 1, oldestSeconds: 20, ports: 1, ephemeralPorts: 0, ids: [5] },
     ]);
     const text = stuckText(c, { stuckAfter: 0 });
