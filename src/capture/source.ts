@@ -93,7 +93,8 @@ export class FileSource extends ByteSource {
       const n = await pending;
       const tail = this.end - this.pos;
       if (n < 0) {
-        this.readError = { message: `read error: ${this.pendingError}`, truncated: false };
+        // A read cut short by our own close() (Ctrl-C) is not damage in the file.
+        if (!this.closed) this.readError = { message: `read error: ${this.pendingError}`, truncated: false };
         this.eof = true;
         return false;
       }
@@ -130,7 +131,7 @@ export class FileSource extends ByteSource {
       this.prefetch();
       return true;
     } catch (e) {
-      this.readError = { message: `read error: ${(e as Error).message}`, truncated: false };
+      if (!this.closed) this.readError = { message: `read error: ${(e as Error).message}`, truncated: false };
       this.eof = true;
       return false;
     }
