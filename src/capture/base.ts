@@ -54,7 +54,9 @@ export abstract class BaseReader implements CaptureReader {
     if (this.done) return false;
     this.info.bytesRead = this.src.base + this.src.pos; // progress, once per buffer
     if (await this.src.fill()) return true;
-    this.finish();
+    // A fill still running when close() came (Ctrl-C) ends here: no end-of-input verdict on bytes
+    // we stopped reading ourselves.
+    if (!this.done) this.finish();
     return false;
   }
 

@@ -186,6 +186,9 @@ describe('streams', () => {
       return;
     }
     expect(code).toBe(130);
+    // the file is whole: stopping is not damage (no "file ends inside a record", no "read error")
+    expect(stderr).not.toMatch(/warning|read error|byte \d+/);
+    expect(stderr).toMatch(/interrupted/);
     expect(recs.length).toBeGreaterThan(0);
     expect(recs.length).toBeLessThanOrEqual(meta.connections);
   });
