@@ -83,6 +83,13 @@ describe('classic pcap round trips', () => {
     expect([recs[0].tsSec, recs[0].tsNsec]).toEqual([12, 500000000]);
   });
 
+  it('ns field ≥ 10^9 is carried into the seconds too', async () => {
+    const bytes = writePcap([{ tsSec: 10, tsNsec: 0, data: frame(0, 20) }], { nanosecond: true });
+    new DataView(bytes.buffer).setUint32(24 + 4, 2_500_000_000, true); // 2.5 s in the ns field
+    const { recs } = await readBytes('carry-ns.pcap', bytes);
+    expect([recs[0].tsSec, recs[0].tsNsec]).toEqual([12, 500000000]);
+  });
+
   it('streaming PcapFileWriter writes the same bytes as writePcap', async () => {
     const path = tmpFile('stream.pcap', new Uint8Array(0));
     const w = new PcapFileWriter(path, { nanosecond: true });
@@ -186,6 +193,20 @@ describe('pcapng round trips', () => {
       [1, 0, 1, 1],
       [2, 0, undefined, undefined],
     ]);
+  });
+
+  it('SPB captured length is min(original length, snaplen) even when the block holds more bytes', async () => {
+    // draft-ietf-opsawg-pcapng §4.4: the SPB's captured length is derived, not stored.
+    const bytes = writePcapng([{ tsSec: 0, tsNsec: 0, data: frame(0, 100), origLen: 300 }], { simple: true, interfaces: [{ linkType: 1, snaplen: 64 }] });
+    const { recs } = await readBytes('spb-snap.pcapng', bytes);
+    expect([recs[0].capLen, recs[0].origLen]).toEqual([64, 300]);
+    expect(recs[0].data).toEqual(Array.from(frame(0, 100)).slice(0, 64));
+  });
+
+  it("the file's snaplen is the first interface's", async () => {
+    const bytes = writePcapng([{ tsSec: 1, tsNsec: 0, data: frame(0, 60) }], { interfaces: [{ linkType: 1, snaplen: 1500 }, { linkType: 1, snaplen: 9000 }] });
+    const { info } = await readBytes('snaps.pcapng', bytes);
+    expect([info.snaplen, info.interfaces[1].snaplen]).toEqual([1500, 9000]);
   });
 
   it('gzip-compressed pcapng gives the same records', async () => {
