@@ -8,6 +8,7 @@
  *
  * Not a hot path: every call allocates its frame.
  */
+import { concatBytes as concat } from '../capture/writer.js';
 import { parseIPv4, parseIPv6 } from '../decode/addr.js';
 
 export const LINKTYPE = {
@@ -158,18 +159,6 @@ const DEFAULT_SRC_MAC = Uint8Array.of(0x02, 0, 0, 0, 0, 0x01);
 const DEFAULT_DST_MAC = Uint8Array.of(0x02, 0, 0, 0, 0, 0x02);
 
 // ---------------------------------------------------------------- helpers
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function be16(b: Uint8Array, o: number, v: number): void {
   b[o] = (v >>> 8) & 0xff;
