@@ -120,6 +120,14 @@ describe('mergeReaders', () => {
     expect(info.error).toBeNull();
   });
 
+  it('within one second the smaller nsec goes first, from whichever file; file sizes add up', async () => {
+    const a = writePcap([{ tsSec: 20, tsNsec: 900, data: frame(0, 20) }], { nanosecond: true }); // 24 + 16 + 20 = 60 bytes
+    const b = writePcap([{ tsSec: 20, tsNsec: 100, data: frame(1, 30) }], { nanosecond: true }); // 24 + 16 + 30 = 70 bytes
+    const { recs, info } = await drain(mergeReaders([await openCapture(tmpFile('a', a)), await openCapture(tmpFile('b', b))]));
+    expect(recs.map((r) => [r.tsNsec, r.fileIndex])).toEqual([[100, 1], [900, 0]]);
+    expect(info.fileSize).toBe(130);
+  });
+
   it('a damaged file: its earlier packets merged, its error in info, the other file read to the end', async () => {
     const good = writePcap([1, 3, 5].map((s) => ({ tsSec: s, tsNsec: 0, data: frame(s, 30) })));
     const bad = writePcap([2, 4, 6].map((s) => ({ tsSec: s, tsNsec: 0, data: frame(s, 30) })));

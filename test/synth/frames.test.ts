@@ -135,6 +135,28 @@ describe('frame builders (hand-checked)', () => {
     expect(internetChecksum(ip, 0, 20)).toBe(0);
   });
 
+  it('urgent pointer in TCP bytes 18–19 (RFC 9293 §3.1)', () => {
+    const f = tcpFrame({ src: '1.2.3.4', dst: '5.6.7.8', sport: 1, dport: 2, seq: 3, flags: 'AU', urgent: 0x1234 });
+    expect([f[14 + 20 + 18], f[14 + 20 + 19]]).toEqual([0x12, 0x34]);
+  });
+
+  it('a UDP checksum that computes to 0 is sent as 0xffff (RFC 768)', () => {
+    // One's-complement sum written here independently of the builder: pseudo-header (src, dst, 0:17,
+    // UDP length) + header (ports, length, checksum 0) + payload, folded.
+    const sum16 = (words: number[]) => {
+      let s = words.reduce((a, w) => a + w, 0);
+      while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+      return s;
+    };
+    // 1.2.3.4 → 5.6.7.8, ports 1 → 2, a 2-byte payload word w: length 10
+    const fixed = [0x0102, 0x0304, 0x0506, 0x0708, 17, 10, 1, 2, 10];
+    // choose w so that the sum is 0xffff, i.e. the checksum (its complement) is 0
+    const w = 0xffff - sum16(fixed);
+    expect(sum16([...fixed, w])).toBe(0xffff);
+    const f = udpFrame({ src: '1.2.3.4', dst: '5.6.7.8', sport: 1, dport: 2, payload: Uint8Array.of(w >> 8, w & 0xff) });
+    expect([f[14 + 20 + 6], f[14 + 20 + 7]]).toEqual([0xff, 0xff]);
+  });
+
   it('ipPacket strips Ethernet and VLAN tags', () => {
     const f = udpFrame({ src: '1.2.3.4', dst: '5.6.7.8', sport: 1, dport: 2, vlan: [1, 2, 3] });
     const ip = ipPacket(f);
