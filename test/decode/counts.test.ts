@@ -89,6 +89,16 @@ describe('LayerCounter', () => {
   });
 });
 
+describe('Ethernet count', () => {
+  it('counts link type 1 only: a Linux cooked frame (113) carries an EtherType but no Ethernet header', () => {
+    const c = new LayerCounter();
+    const p = new Packet();
+    new Decoder().decode(recordOf(tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2, seq: 1, flags: 'S', link: 'sll' }), 113), p);
+    c.add(p);
+    expect([c.result().ethernet, c.result().linkTypes, c.result().tcp]).toEqual([0, { 113: 1 }, 1]);
+  });
+});
+
 describe('application guess when both ports name a service', () => {
   // A DNS query from an mDNS-bound socket (5353 → 53) and its reply (53 → 5353): RFC 1035 DNS on
   // both packets, because the server is on the lower, well-known port (IANA: 53 domain, 5353 mdns).
