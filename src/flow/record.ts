@@ -142,12 +142,14 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
       c.resetBy >= 0 ? { by: c.resetBy === 0 ? 'client' : 'server', afterFin: c.resetAfterFin, frame: c.resetFrame } : null,
     halfClose: c.halfCloseSide >= 0 ? { side: c.halfCloseSide === 0 ? 'client' : 'server', bytes: c.halfCloseBytes } : null,
     // Segments that re-send sequence space the side had already sent: Wireshark's retransmission
-    // family plus its out-of-order (which, at a sender-side capture, are retransmissions sent within
-    // the iRTT / 3 ms: the kernel fixture's bulk-lossy connection). analysis.* keeps Wireshark's split.
+    // family plus those of its out-of-order segments that carry bytes already seen (at a sender-side
+    // capture, retransmissions sent within the iRTT / 3 ms: the kernel fixture's bulk-lossy
+    // connection); late originals behind a reordering hop are not counted. analysis.* keeps
+    // Wireshark's split.
     retransmissions: analysis
       ? {
-          client: analysis.client.retransmissions + analysis.client.outOfOrder,
-          server: analysis.server.retransmissions + analysis.server.outOfOrder,
+          client: analysis.client.retransmissions + analysis.client.outOfOrderResent,
+          server: analysis.server.retransmissions + analysis.server.outOfOrderResent,
         }
       : { client: 0, server: 0 },
     analysis,

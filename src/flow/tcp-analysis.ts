@@ -168,6 +168,11 @@ class Dir {
   cSpurious = 0;
   cRetransBytes = 0;
   cOoo = 0;
+  /** Out-of-order segments that filled no skipped gap: bytes already sent (retransmissions). */
+  cOooResent = 0;
+  /** Sequence gaps skipped by "previous segment not captured" and not yet filled: [lo0, hi0, …]. */
+  gaps: Int32Array | null = null;
+  gapCount = 0;
   cLost = 0;
   cMissed = 0;
   cDupAck = 0;
@@ -266,6 +271,7 @@ export class TcpSeqAnalysis {
         F.validBif = 0;
         F.cLost++;
         F.cMissed += (seq - ns) >>> 0;
+        addGap(F, ns, seq);
       }
       // KEEP ALIVE: 0 or 1 byte at nextseq − 1; SYN/FIN/RST segments never are.
       if (seglen <= 1 && nsSet && seq === ((ns - 1) | 0) && !sfr) n |= Note.KEEP_ALIVE;
@@ -335,6 +341,11 @@ export class TcpSeqAnalysis {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
         } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
           n |= Note.OUT_OF_ORDER;
+          // Wireshark's out-of-order covers two things: an original that arrives late (reordering)
+          // and a quick retransmission (sent within the iRTT, as a sender-side capture shows a
+          // kernel's RACK/TLP resends). A late original fills a gap the capture skipped over
+          // ("previous segment not captured"); anything else re-sends bytes already seen.
+          if (!fillsGap(F, seq, (seq + seglen + (syn || fin ? 1 : 0)) | 0)) F.cOooResent++;
         } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
         } else if (notAdvanced) {
@@ -618,6 +629,7 @@ export class TcpSeqAnalysis {
       spuriousRetransmissions: D.cSpurious,
       retransmittedBytes: D.cRetransBytes,
       outOfOrder: D.cOoo,
+      outOfOrderResent: D.cOooResent,
       lostSegments: D.cLost,
       missedBytes: D.cMissed,
       dupAcks: D.cDupAck,
@@ -636,4 +648,41 @@ export class TcpSeqAnalysis {
       seqBytes: D.span.size(),
     };
   }
+}
+
+/** How many skipped gaps each direction remembers (the oldest is forgotten beyond it). */
+const MAX_GAPS = 8;
+
+function addGap(F: Dir, lo: number, hi: number): void {
+  let g = F.gaps;
+  if (g === null) g = F.gaps = new Int32Array(2 * MAX_GAPS);
+  if (F.gapCount === MAX_GAPS) {
+    g.copyWithin(0, 2);
+    F.gapCount--;
+  }
+  g[2 * F.gapCount] = lo;
+  g[2 * F.gapCount + 1] = hi;
+  F.gapCount++;
+}
+
+/**
+ * Whether [seq, end) falls in a gap the capture skipped (a late original, reordered on the path);
+ * the part it fills is taken out of the gap. Modular comparisons (RFC 1982).
+ */
+function fillsGap(F: Dir, seq: number, end: number): boolean {
+  const g = F.gaps;
+  for (let i = 0; i < F.gapCount; i++) {
+    const lo = g![2 * i];
+    const hi = g![2 * i + 1];
+    if (!(seqLt(seq, hi) && seqLt(lo, end))) continue;
+    if (seqLe(seq, lo) && !seqLt(end, hi)) {
+      // filled whole: remove
+      g!.copyWithin(2 * i, 2 * i + 2, 2 * F.gapCount);
+      F.gapCount--;
+    } else if (seqLe(seq, lo)) g![2 * i] = end; // filled from the left
+    else if (!seqLt(end, hi)) g![2 * i + 1] = seq; // filled from the right
+    // filled in the middle: keep the gap whole (a later segment may still fill either side)
+    return true;
+  }
+  return false;
 }

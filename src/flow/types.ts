@@ -88,6 +88,11 @@ export interface DirectionAnalysis {
   /** Bytes in retransmitted segments. */
   retransmittedBytes: number;
   outOfOrder: number;
+  /**
+   * Of the out-of-order segments, those whose bytes the capture had already seen: retransmissions
+   * Wireshark labels out-of-order because they came within the iRTT. The rest are late originals.
+   */
+  outOfOrderResent: number;
   /** "Previous segment not captured" events and the bytes missing from the capture (Zeek missed_bytes). */
   lostSegments: number;
   missedBytes: number;
