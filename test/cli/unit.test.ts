@@ -56,6 +56,14 @@ describe('flows filters', () => {
     expect(buildFilter({ ...none, teardown: ['graceful'], where: 'duration > 1' })!(rec())).toBe(true); // 1.5 s
     expect(buildFilter({ ...none, teardown: ['graceful'], where: 'duration > 2' })!(rec())).toBe(false);
   });
+  it('--state, --host and --port match the client side too; --host is normalised like the records (RFC 5952)', () => {
+    // rec(): client 10.0.0.1:40000 in TIME_WAIT, server 10.0.0.5:80 CLOSED
+    expect(buildFilter({ ...none, state: ['TIME_WAIT'] })!(rec())).toBe(true);
+    expect(buildFilter({ ...none, host: ['10.0.0.1'] })!(rec())).toBe(true);
+    expect(buildFilter({ ...none, port: [40000] })!(rec())).toBe(true);
+    const v6 = rec({ client: { ip: 'fd00::2', port: 5000 } });
+    expect(buildFilter({ ...none, host: ['FD00:0:0:0:0:0:0:0002'] })!(v6)).toBe(true);
+  });
   it('--teardown applies to TCP only (a UDP flow has no teardown)', () => {
     expect(buildFilter({ ...none, teardown: ['none'] })!(rec({ proto: 'udp', teardown: 'none' }))).toBe(false);
   });
