@@ -39,6 +39,7 @@ describe('--where', () => {
   it('booleans', () => {
     expect(parseWhere('portReuse = false')(rec())).toBe(true);
     expect(parseWhere('portReuse = true')(rec())).toBe(false);
+    expect(parseWhere('portReuse = FALSE')(rec())).toBe(true); // true/false in any case
   });
   it.each([
     ['', /empty/],
@@ -62,12 +63,19 @@ describe('--where', () => {
 
 describe('--sort', () => {
   it('FIELD and FIELD:desc, nulls last, ties by id', () => {
-    const rs = [rec({ id: 1, duration: 3 }), rec({ id: 2, duration: 1 }), rec({ id: 3, duration: 3 }), udp];
-    // durations 3, 1, 3, 0.2 (ids 1, 2, 3, udp 3): ascending 0.2 (3), 1 (2), 3 (1), 3 (3 — tie broken by id)
-    expect([...rs].sort(parseSort('duration')).map((r) => r.id)).toEqual([3, 2, 1, 3]);
-    expect([...rs].sort(parseSort('duration')).map((r) => r.duration)).toEqual([0.2, 1, 3, 3]);
-    expect([...rs].sort(parseSort('duration:desc')).map((r) => r.id)).toEqual([1, 3, 2, 3]);
-    expect([...rs].sort(parseSort('rtt')).map((r) => r.id).at(-1)).toBe(3); // the UDP flow has no RTT: last
+    // distinct ids, the tie (duration 3) given in descending id order so that only the tie-break can order it
+    const u = { ...udp, id: 4, handshake: null }; // no handshake: rtt is null
+    const rs = [rec({ id: 3, duration: 3 }), rec({ id: 2, duration: 1 }), rec({ id: 1, duration: 3 }), u];
+    // ascending: 0.2 (4), 1 (2), then the tie 3/3 by id: 1, 3
+    expect([...rs].sort(parseSort('duration')).map((r) => r.id)).toEqual([4, 2, 1, 3]);
+    // descending: the tie still by ascending id, then 1 (2), 0.2 (4); DESC in any case
+    expect([...rs].sort(parseSort('duration:desc')).map((r) => r.id)).toEqual([1, 3, 2, 4]);
+    expect([...rs].sort(parseSort('duration:DESC')).map((r) => r.id)).toEqual([1, 3, 2, 4]);
+    // rtt: all 1.5 ms but the UDP flow's null, which goes last both ways; the rest by id
+    expect([...rs].sort(parseSort('rtt')).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    expect([...rs].sort(parseSort('rtt:desc')).map((r) => r.id)).toEqual([1, 2, 3, 4]);
+    // two nulls: by id
+    expect([{ ...u, id: 9 }, u].sort(parseSort('rtt')).map((r) => r.id)).toEqual([4, 9]);
   });
   it('rejects unknown fields', () => {
     expect(() => parseSort('bogus')).toThrow(/unknown sort field/);
