@@ -48,4 +48,16 @@ describe('summary', () => {
     expect(text).toMatch(/dropped +4 \(interface statistics\)/);
     expect(JSON.parse(JSON.stringify(d)).packets).toBe(30);
   });
+
+  it('a connection between two sockets of one host counts once for it; drops add up over a file\'s interfaces', () => {
+    const b = new SummaryBuilder(10);
+    // 127.0.0.1:40000 → 127.0.0.1:80: one connection of the one host, its packets and bytes both ways
+    b.add(rec({ id: 1, client: { ip: '127.0.0.1', port: 40000 }, server: { ip: '127.0.0.1', port: 80 } }));
+    const two = info('c.pcapng', 10, 3);
+    two.interfaces.push({ ...two.interfaces[0], index: 1, dropped: 4 });
+    const d = b.data({ captures: [two], layers: layers(), firstSec: 0, firstNsec: 0, lastSec: 1, lastNsec: 0, evicted: 0, interrupted: false });
+    // rec(): client 6 packets / 420 IP bytes, server 4 / 2212
+    expect(d.topTalkers).toEqual([{ ip: '127.0.0.1', packets: 10, bytesSent: 2632, bytesReceived: 2632, connections: 1 }]);
+    expect([d.files[0].dropped, d.dropped]).toEqual([7, 7]); // 3 + 4 (isb_ifdrop of each interface)
+  });
 });
