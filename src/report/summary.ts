@@ -84,7 +84,7 @@ export class SummaryBuilder {
     if (r.proto === 'tcp') {
       if (r.handshake?.complete) this.hs.complete++;
       else this.hs.incomplete++;
-      this.td[r.teardown] = (this.td[r.teardown] ?? 0) + 1;
+      this.td[r.teardown]++; // every kind starts at 0 (TEARDOWNS)
     }
     const c = this.talker(r.client.ip);
     const s = this.talker(r.server.ip);
