@@ -61,6 +61,13 @@ export abstract class ByteSource {
  */
 const PREFETCH_AT = 1 << 20;
 
+/**
+ * At most this many files read ahead at once (each costs a second 4 MiB buffer): a merge of many
+ * rotated files reads the first ones ahead and the rest as before, so memory stays bounded.
+ */
+const MAX_READ_AHEAD = 8;
+let readAheads = 0;
+
 export class FileSource extends ByteSource {
   private closed = false;
   /**
@@ -91,6 +98,7 @@ export class FileSource extends ByteSource {
       const pending = this.pending;
       this.pending = null;
       const n = await pending;
+      if (this.closed) return false; // closed while waiting (Ctrl-C): nothing more to read, no error
       const tail = this.end - this.pos;
       if (n < 0) {
         // A read cut short by our own close() (Ctrl-C) is not damage in the file.
@@ -142,6 +150,8 @@ export class FileSource extends ByteSource {
     const from = this.base + this.end;
     if (this.closed || (this.streamSize !== null && from >= this.streamSize)) return;
     if (this.spare === null) {
+      if (readAheads >= MAX_READ_AHEAD) return;
+      readAheads++;
       this.spare = new Uint8Array(this.buf.length);
       this.spareDv = new DataView(this.spare.buffer, this.spare.byteOffset, this.spare.byteLength);
     }
@@ -161,6 +171,11 @@ export class FileSource extends ByteSource {
     this.eof = true;
     if (this.pending !== null) await this.pending; // never rejects; the handle must outlive the read
     this.pending = null;
+    if (this.spare !== null) {
+      readAheads--;
+      this.spare = null;
+      this.spareDv = null;
+    }
     await this.fh.close().catch(() => undefined);
   }
 }

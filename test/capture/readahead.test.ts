@@ -96,4 +96,29 @@ describe('read-ahead across buffer swaps', () => {
     expect(r.info.error).toBeNull();
     expect(await r.fill()).toBe(false);
   });
+
+  it('twelve files open at once (more than read ahead at a time), read round-robin, each byte for byte', async () => {
+    const small = pkts.slice(0, 120); // ~5 MiB: more than one buffer each
+    const bytes = writePcap(small);
+    const readers = await Promise.all(Array.from({ length: 12 }, (_, k) => openCapture(tmpFile(`rr${k}.pcap`, bytes))));
+    const seen = readers.map(() => 0);
+    const done = readers.map(() => false);
+    for (let guard = 0; guard < 1e6 && done.includes(false); guard++) {
+      for (let k = 0; k < readers.length; k++) {
+        if (done[k]) continue;
+        const x = readers[k].next();
+        if (x === null) {
+          if (!(await readers[k].fill())) done[k] = true;
+          continue;
+        }
+        const p = small[seen[k]++];
+        const d = x.buf.subarray(x.offset, x.offset + x.capLen);
+        expect(Buffer.compare(Buffer.from(d.buffer, d.byteOffset, d.length), Buffer.from(p.data))).toBe(0);
+      }
+    }
+    for (const r of readers) await r.close();
+    expect(seen).toEqual(readers.map(() => small.length));
+    expect(readers.map((r) => r.info.error)).toEqual(readers.map(() => null));
+  });
 });
+
