@@ -50,9 +50,11 @@ export function inputOptions<T>(y: Argv<T>): Argv<T & InputArgs> {
       group: 'Analysis:',
     })
     .option('max-connections', {
-      describe: 'at most this many connections open at once, oldest idle evicted beyond it (0 = no limit)',
+      describe:
+        'at most this many connections open at once; beyond it the longest-idle half-open ones are evicted first, ' +
+        'then the longest-idle of all (≈3 KB each: the default bounds a SYN flood near 1.5 GB; 0 = no limit)',
       type: 'number',
-      default: 0,
+      default: 500_000,
       group: 'Analysis:',
     })
     .option('progress', {
