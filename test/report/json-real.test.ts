@@ -1,8 +1,7 @@
 /**
- * The NDJSON line is written by a template of the record's fixed shape (src/report/json.ts) for speed.
- * Its reference is JSON.stringify: on every record real captures produce — all of them, with every
- * field the tracker fills — the line must be byte-identical, so a field added to FlowRecord and
- * forgotten in the template fails here.
+ * The NDJSON line (src/report/json.ts) must be byte-identical to JSON.stringify of the record on every
+ * record real captures produce — all of them, with every field the tracker fills — so any faster
+ * serializer that replaces it and forgets a field added to FlowRecord fails here.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/pipeline.js';
