@@ -106,7 +106,19 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
   const stateSince = (s: SideState): string | null =>
     !tcp || s.state === St.NONE ? null : isoTimeCached(s.enteredSec, s.enteredNsec);
 
-  const zeek = c.zeek!.result();
+  const zc = c.zeek!;
+  const zeek = zc.result();
+  // TCP bytes: Zeek's sequence-span rule (TCP_Endpoint::Size, zeek-conn.md (c)), computed once, by
+  // ZeekConn, per synfin side (so it does not depend on Zeek's originator and is set even where
+  // Zeek leaves orig_bytes unset for a zero duration). Other protocols: payload bytes.
+  let bytes: PerSide<number>;
+  if (tcp) {
+    bytes = { client: zc.seqBytes(0), server: zc.seqBytes(1) };
+    if (analysis !== null) {
+      analysis.client.seqBytes = bytes.client;
+      analysis.server.seqBytes = bytes.server;
+    }
+  } else bytes = { client: cl.payloadBytes, server: sv.payloadBytes };
   let service: string | null = null;
   if (c.kind === Kind.TCP || c.kind === Kind.UDP) {
     const p = c.kind === Kind.TCP ? 'tcp' : 'udp';
@@ -127,9 +139,7 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     endNsec: c.lastNsec,
     duration: durationNs(c.startSec, c.startNsec, c.lastSec, c.lastNsec) / 1e9,
     packets: { client: cl.packets, server: sv.packets },
-    bytes: analysis
-      ? { client: analysis.client.seqBytes, server: analysis.server.seqBytes }
-      : { client: cl.payloadBytes, server: sv.payloadBytes },
+    bytes,
     ipBytes: { client: cl.ipBytes, server: sv.ipBytes },
     payloadBytes: { client: cl.payloadBytes, server: sv.payloadBytes },
     handshake: tcp ? handshakeOf(c) : null,

@@ -39,89 +39,6 @@ function nsBetween(aSec: number, aNsec: number, bSec: number, bNsec: number): nu
   return (bSec - aSec) * 1e9 + (bNsec - aNsec);
 }
 
-/**
- * Zeek's byte count of one endpoint (TCP_Endpoint::Size, zeek-conn.md (c)): the sequence span
- * max(highest end sent, highest ack from the peer) − start, minus the SYN octet, minus the FIN
- * octet when a FIN was sent. Positions are unwrapped relative to the start (64-bit like Zeek).
- */
-export class SeqSpan {
-  started = false;
-  /** Absolute (uint32) start: the ISN, first seq − 1 without a SYN, or peer's ack − 1. */
-  start = 0;
-  /** Highest one-past-the-end sequence sent, relative to start (unwrapped), and its absolute value. */
-  lastRel = 0;
-  lastAbs = 0;
-  /** Highest acknowledgement from the peer, relative to start. */
-  ackRel = 0;
-  ackAbs = 0;
-  ackSeen = false;
-  finSent = false;
-  resetSent = false;
-
-  /** Start from a segment this endpoint sent. */
-  initFromSegment(seq: number, syn: boolean): void {
-    this.started = true;
-    this.start = syn ? seq | 0 : (seq - 1) | 0;
-    this.lastAbs = this.start;
-    this.lastRel = 0;
-    this.ackAbs = this.start;
-  }
-
-  /** Start from the peer's acknowledgement (Zeek's init_peer): as if a SYN had been there. */
-  initFromAck(ack: number): void {
-    this.initFromSegment((ack - 1) | 0, true);
-  }
-
-  /** A segment this endpoint sent (flags, payload length). Zeek's update_last_seq. */
-  sent(seq: number, flags: number, len: number): void {
-    if (!this.started) this.initFromSegment(seq, (flags & TcpFlag.SYN) !== 0);
-    if (this.resetSent) return;
-    const syn = (flags & TcpFlag.SYN) !== 0;
-    const fin = (flags & TcpFlag.FIN) !== 0;
-    const rst = (flags & TcpFlag.RST) !== 0;
-    const end = (seq + (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
-    const d = (end - this.lastAbs) | 0;
-    // Zeek ignores SYN/RST whose sequence jumps more than 1 MiB away.
-    if ((syn || rst) && (d > 1048576 || d < -1048576)) {
-      if (rst) this.resetSent = true;
-      return;
-    }
-    if (fin) this.finSent = true;
-    if (d > 0) {
-      this.lastRel += d;
-      this.lastAbs = end;
-    }
-    if (rst) this.resetSent = true;
-  }
-
-  /** The peer acknowledged `ack` (not from a RST). Zeek's update_ack_seq: forward moves only. */
-  acked(ack: number): void {
-    if (!this.started) this.initFromAck(ack);
-    const d = (ack - this.ackAbs) | 0;
-    if (!this.ackSeen) {
-      this.ackSeen = true;
-      if (d > 0) {
-        this.ackRel = d;
-        this.ackAbs = ack | 0;
-      }
-      return;
-    }
-    // Zeek takes an ack of 0 more than 1 MiB ahead as broken (TOO_LARGE_SEQ_DELTA); any other forward move counts.
-    if (d > 0 && !((ack | 0) === 0 && d > 1048576)) {
-      this.ackRel += d;
-      this.ackAbs = ack | 0;
-    }
-  }
-
-  size(): number {
-    if (!this.started) return 0;
-    let s = Math.max(this.lastRel, this.ackRel);
-    if (s > 0) s -= 1;
-    if (this.finSent && s > 0) s -= 1;
-    return s;
-  }
-}
-
 /** Wireshark's bookkeeping and our counters for one direction (plain fields: one hidden class). */
 class Dir {
   baseSet = 0;
@@ -191,7 +108,6 @@ class Dir {
   zwCount = 0;
   zwNs = 0;
   maxBif = 0;
-  readonly span = new SeqSpan();
 }
 
 export class TcpSeqAnalysis {
@@ -413,10 +329,6 @@ export class TcpSeqAnalysis {
     if (syn && (n & Note.RETRANSMISSION) !== 0) n |= Note.SYN_RETRANSMISSION;
     F.lastSegNotes = n;
     this.count(F, n, seglen, window, rst, tsSec, tsNsec);
-
-    // Zeek-style sequence span (payload bytes as a sequence range).
-    F.span.sent(seq, flags, seglen);
-    if (ackf && !rst) R.span.acked(ack);
     return n;
   }
 
@@ -645,7 +557,9 @@ export class TcpSeqAnalysis {
       windowFull: D.cWinFull,
       windowUpdates: D.cWinUpdate,
       maxInFlight: D.maxBif,
-      seqBytes: D.span.size(),
+      // Zeek's sequence span has one implementation, ZeekConn (src/flow/zeek.ts), which tracks the
+      // same sequence space for its own rules anyway; buildRecord (src/flow/record.ts) fills it in.
+      seqBytes: 0,
     };
   }
 }

@@ -398,7 +398,9 @@ export class ZeekConn {
     const seq = p.seq | 0;
     const ack = p.ack | 0;
     const len = p.payloadLen > 0 ? p.payloadLen : 0;
-    const end = (seq + len + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
+    // One past the segment in sequence space: payload + SYN + FIN; a RST's payload is not sequence
+    // space (zeek-conn.md (b) "Retransmission" and (c) last_seq).
+    const end = (seq + (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0)) | 0;
 
     // init_endpoint
     if (e.state === ZState.INACTIVE) {
@@ -630,6 +632,17 @@ export class ZeekConn {
   endpointStates(): { client: string; server: string } {
     const names = ['INACTIVE', 'SYN_SENT', 'SYN_ACK_SENT', 'PARTIAL', 'ESTABLISHED', 'CLOSED', 'RESET'];
     return { client: names[this.ep[0].state], server: names[this.ep[1].state] };
+  }
+
+  /**
+   * TCP_Endpoint::Size of synfin's side (0 = client, 1 = server), whatever the duration: the
+   * sequence span of what that side sent (zeek-conn.md (c)). The one implementation of the rule:
+   * orig_bytes/resp_bytes below and the record's `bytes` / analysis `seqBytes` both come from here.
+   * 0 before the side's sequence space is known (nothing seen, or only bad-checksum packets).
+   */
+  seqBytes(side: 0 | 1): number {
+    if (this.proto !== 'tcp') return 0;
+    return this.ep[side].size(this.ep[side ^ 1]);
   }
 
   result(): ZeekFields {

@@ -26,7 +26,10 @@ interface Opts {
   serverAddr?: number;
 }
 
-function run(segs: Seg[], o: Opts = {}): ReturnType<ZeekConn['result']> & { states: { client: string; server: string } } {
+function run(
+  segs: Seg[],
+  o: Opts = {},
+): ReturnType<ZeekConn['result']> & { states: { client: string; server: string }; span: [number, number] } {
   const proto = o.proto ?? 'tcp';
   const z = new ZeekConn(proto);
   const p = new Packet();
@@ -55,7 +58,7 @@ function run(segs: Seg[], o: Opts = {}): ReturnType<ZeekConn['result']> & { stat
     const notes = x.bad ? Note.BAD_CHECKSUM : 0;
     z.onPacket(p, c, notes, 1700000000 + i, 0);
   });
-  return { ...z.result(), states: z.endpointStates() };
+  return { ...z.result(), states: z.endpointStates(), span: [z.seqBytes(0), z.seqBytes(1)] };
 }
 
 // Client ISN 1000, server ISN 5000.
@@ -240,6 +243,19 @@ describe('Zeek history and conn_state (hand-worked from zeek-conn.md)', () => {
     expect(r.orig_bytes).toBe(100); // highest end isn + 101 − isn − 1 (SYN octet)
   });
 
+  it('a SYN or RST more than 1 MiB away from last_seq is ignored (update_last_seq, TOO_LARGE_SEQ_DELTA)', () => {
+    const far = 1101 + 2 * 1048576;
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['c', 'S', far, 0], ['c', 'R', far, 0, 0, 0]]);
+    // (c): 1101 (highest end) − 1000 (ISN) − 1 (SYN octet) = 100
+    expect(r.orig_bytes).toBe(100);
+  });
+
+  it('any other forward ack counts, however far: a sequence jump inflates the count ((c))', () => {
+    const far = 1.5 * 2 ** 30; // 1.5 GiB ahead
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['s', 'A', 5001, 1001 + far]]);
+    expect(r.orig_bytes).toBe(far); // max(1101, 1001 + far) − 1000 − 1
+  });
+
   it('retransmissions are logarithmic: 12 copies of a segment → TT', () => {
     // (b) logarithmic rule: letter at the 1st and 10th occurrence.
     const segs: Seg[] = [...HS, ['c', 'PA', 1001, 5001, 100]];
@@ -415,5 +431,71 @@ describe('ZeekConn never throws (fast-check)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('seqBytes: the one implementation of the sequence-span rule (record bytes and orig/resp_bytes)', () => {
+  it('an endpoint first known from the peer\'s ACK restarts from its own first segment (tcpdump corpus bgp-role.pcapng)', () => {
+    // The nine packets of ../shared/corpus/tcpdump/bgp-role.pcapng, raw numbers from
+    // `tshark -T fields -e tcp.srcport -e tcp.seq_raw -e tcp.ack_raw -e tcp.len -e tcp.flags.str`;
+    // client 'c' = 192.168.10.124:53580, server 's' = 192.168.10.17:179.
+    const r = run(
+      [
+        ['s', 'PA', 3763129203, 4158499266, 107], // 1
+        ['s', 'PA', 3763129348, 4158499304, 23], // 2 (38 bytes of the server not captured)
+        ['c', 'A', 4158499304, 3763129371], // 3
+        ['c', 'PA', 4158499304, 3763129371, 498], // 4
+        ['s', 'A', 3763129371, 4158499802], // 5
+        ['s', 'PA', 3763129371, 4158499802, 19], // 6
+        ['c', 'A', 4158499802, 3763129390], // 7
+        ['c', 'PA', 4158499802, 3763129390, 19], // 8
+        ['s', 'A', 3763129390, 4158499821], // 9
+      ],
+      { clientPort: 53580, serverPort: 179 },
+    );
+    // zeek-conn.md (c) and section 0 step 4 (init_endpoint runs on every packet of an INACTIVE sender):
+    // frame 1's ACK makes the client known through init_peer (start 4158499265, state still
+    // INACTIVE); the client's own first segment (frame 3, no SYN) re-initialises it: start =
+    // 4158499304 − 1 = 4158499303. Highest end 4158499821 (frame 8), highest ack 4158499821
+    // (frame 9): 4158499821 − 4158499303 − 1 (SYN octet, none sent: the rule subtracts it anyway) = 517.
+    // Keeping the start from the ACK would give 4158499821 − 4158499265 − 1 = 555 (the 38 bytes
+    // 4158499266 … 4158499303 acked before the client was ever seen sending).
+    // Server: start 3763129203 − 1; highest end = highest ack = 3763129390: 3763129390 − 3763129202 − 1 = 187.
+    expect(r.span).toEqual([517, 187]);
+    // 179 is not a likely server port (no BGP analyzer in a default run): no flip, the first
+    // sender (the server) is Zeek's originator.
+    expect([r.origIsClient, r.orig_bytes, r.resp_bytes]).toEqual([false, 187, 517]);
+  });
+
+  it('is set even when Zeek leaves orig_bytes unset (zero duration), and is 0 for a side never seen', () => {
+    const z = new ZeekConn('tcp');
+    const p = new Packet();
+    p.kind = PacketKind.Tcp;
+    p.flags = TcpFlag.PSH | TcpFlag.ACK;
+    p.seq = 777777;
+    p.ack = 888888;
+    p.payloadLen = 100;
+    p.payloadCaptured = 100;
+    p.ipLen = 140;
+    p.srcPort = 40000;
+    p.dstPort = 80;
+    z.onPacket(p, true, 0, 1700000000, 0);
+    // (c): start = first seq − 1 = 777776; highest end 777877: 777877 − 777776 − 1 = 100. The
+    // server is known only from the ACK: start 888887, ack 888888: 1 − 1 = 0.
+    expect([z.seqBytes(0), z.seqBytes(1)]).toEqual([100, 0]);
+    expect(z.result().orig_bytes).toBeNull(); // "set_conn() writes … only if the duration is greater than 0"
+  });
+
+  it('a RST\'s payload is not sequence space (tcpdump corpus tcp_rst_data: a lone RST with 58 bytes)', () => {
+    // zeek-conn.md (c): last_seq counts "payload + SYN + FIN, RST payload excluded".
+    const r = run([...HS, ['c', 'PA', 1001, 5001, 100], ['s', 'A', 5001, 1101], ['c', 'RA', 1101, 5001, 50]]);
+    expect(r.orig_bytes).toBe(100); // 1101 − 1000 − 1 (SYN octet), not 1151 − 1000 − 1
+    expect(r.history).toBe('ShADaR'); // and no T: it is not a retransmission either
+    // A lone RST carrying 58 bytes, no SYN: start = seq − 1, last = seq: 1 − 1 = 0.
+    expect(run([['s', 'R', 70000, 0, 58]]).span).toEqual([0, 0]);
+  });
+
+  it('is 0 for UDP (record bytes of other protocols are payload bytes, counted by the tracker)', () => {
+    expect(new ZeekConn('udp').seqBytes(0)).toBe(0);
   });
 });
