@@ -113,7 +113,10 @@ export interface DirectionAnalysis {
   windowUpdates: number;
   /** Largest bytes in flight (sent by this side, not yet acknowledged). */
   maxInFlight: number;
-  /** Relative sequence number span of payload (Zeek's orig_bytes/resp_bytes rule). */
+  /**
+   * Relative sequence number span of payload (Zeek's orig_bytes/resp_bytes rule), filled by the record
+   * builder from ZeekConn.seqBytes, the one implementation of the rule (TcpSeqAnalysis leaves it 0).
+   */
   seqBytes: number;
 }
 
