@@ -416,7 +416,17 @@ export class FlowTracker {
    * New flow for the current packet (key in the table's scratch). `srcIsClient` decides the roles.
    * `replace`: the key is present (an older incarnation just released) and is overwritten.
    */
-  private create(p: Packet, rec: RawRecord, kind: Kind, srcIsClient: boolean, inferred: boolean, replace: boolean): Conn {
+  /** `sport`/`dport`: the packet's ports as keyed (TCP/UDP ports; ICMP's type and counterpart). */
+  private create(
+    p: Packet,
+    rec: RawRecord,
+    kind: Kind,
+    sport: number,
+    dport: number,
+    srcIsClient: boolean,
+    inferred: boolean,
+    replace: boolean,
+  ): Conn {
     const t = this.curT;
     const max = this.o.maxConnections;
     if (!replace && max > 0 && this.table.size >= max) {
@@ -434,14 +444,8 @@ export class FlowTracker {
       c.cliAddr4 = (srcIsClient ? p.src4 : p.dst4) >>> 0;
       c.srvAddr4 = (srcIsClient ? p.dst4 : p.src4) >>> 0;
     }
-    if (kind === Kind.TCP) {
-      c.cliPort = srcIsClient ? p.srcPort : p.dstPort;
-      c.srvPort = srcIsClient ? p.dstPort : p.srcPort;
-    } else {
-      // UDP ports; ICMP: Zeek's pseudo-ports (type, counterpart type or code), see datagram().
-      c.cliPort = srcIsClient ? this.dgSport : this.dgDport;
-      c.srvPort = srcIsClient ? this.dgDport : this.dgSport;
-    }
+    c.cliPort = srcIsClient ? sport : dport;
+    c.srvPort = srcIsClient ? dport : sport;
     c.vlanCount = p.vlanCount;
     c.vlan0 = p.vlan0;
     c.vlan1 = p.vlan1;
@@ -489,10 +493,6 @@ export class FlowTracker {
 
   // ---------------------------------------------------------------- UDP / ICMP
 
-  /** Ports of the datagram flow being looked up (UDP ports, or ICMP's type/counterpart). */
-  private dgSport = 0;
-  private dgDport = 0;
-
   private datagram(p: Packet, rec: RawRecord, kind: Kind): void {
     const protoNum = kind === Kind.UDP ? 17 : kind === Kind.ICMP ? 1 : 58;
     // ICMP flows are keyed as Zeek keys them (ICMP4_counterpart / ICMP6_counterpart): source
@@ -501,8 +501,6 @@ export class FlowTracker {
     // echoes and errors between the same hosts are different flows; conn.log prints these ports.
     const sport = kind === Kind.UDP ? p.srcPort : p.icmpType;
     const dport = kind === Kind.UDP ? p.dstPort : icmpCounterpart(kind === Kind.ICMP6, p.icmpType, p.icmpCode);
-    this.dgSport = sport;
-    this.dgDport = dport;
     this.buildKey(p, protoNum, sport, dport);
     let c = this.table.get();
     let dir: number;
@@ -515,7 +513,7 @@ export class FlowTracker {
         const ty = p.icmpType;
         srcIsClient = kind === Kind.ICMP ? !(ty === 0 || ty === 14 || ty === 16 || ty === 18) : !(ty === 129 || ty === 140);
       }
-      c = this.create(p, rec, kind, srcIsClient, true, false);
+      c = this.create(p, rec, kind, sport, dport, srcIsClient, true, false);
       dir = srcIsClient ? 0 : 1;
     } else dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
     this.count(c, dir, p, rec);
@@ -557,7 +555,7 @@ export class FlowTracker {
         if (!same) {
           const inTw = x.state === St.TIME_WAIT || y.state === St.TIME_WAIT;
           this.endIncarnation(c, rec);
-          c = this.create(p, rec, Kind.TCP, true, false, true);
+          c = this.create(p, rec, Kind.TCP, p.srcPort, p.dstPort, true, false, true);
           dir = 0;
           c.portReuse = inTw;
           notes |= Note.PORT_REUSE;
@@ -570,7 +568,7 @@ export class FlowTracker {
         srcIsClient = (flags & ACK) === 0;
         inferred = !srcIsClient;
       } else srcIsClient = this.srcIsClientByPort('tcp', p.srcPort, p.dstPort);
-      c = this.create(p, rec, Kind.TCP, srcIsClient, inferred, false);
+      c = this.create(p, rec, Kind.TCP, p.srcPort, p.dstPort, srcIsClient, inferred, false);
       dir = srcIsClient ? 0 : 1;
     }
     this.count(c, dir, p, rec);
