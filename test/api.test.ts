@@ -6,8 +6,14 @@
  * conversations with these frame counts (client→server "->" column, server→client "<-" column), and
  * `capinfos -c` counts 100 packets.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from 'synfin';
+import { writePcap } from '../src/capture/writer.js';
+import { Conversation } from '../src/synth/conversation.js';
+import { tcpFrame } from '../src/synth/frames.js';
 
 const TSHARK_CONV: Array<[string, number, number]> = [
   // client port, frames client→server, frames server→client
@@ -36,11 +42,6 @@ describe("import { analyze } from 'synfin'", () => {
 
 describe('analyze() result order', () => {
   it('records come in id order (order of first packet) even when a later connection ends first', async () => {
-    const { writePcap } = await import('../src/capture/writer.js');
-    const { tcpFrame } = await import('../src/synth/frames.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const a = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 80 };
     const b = { src: '10.0.0.1', dst: '10.0.0.2', sport: 40001, dport: 80 };
     // Hand-worked: flow 1 (port 40000) opens first and is still open at the end; flow 2 (40001) is
@@ -65,11 +66,6 @@ describe('analyze() result order', () => {
 
 describe('time in the end state', () => {
   it('a connection finished long before the capture ends: stateSince is absolute, stateSeconds measured when it finished', async () => {
-    const { writePcap } = await import('../src/capture/writer.js');
-    const { Conversation } = await import('../src/synth/conversation.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const T0 = 1_700_000_000; // 2023-11-14T22:13:20Z
     // Hand-worked (10 ms between packets): SYN 0, SYN-ACK .01, ACK .02, client FIN .03, server ACK .04,
     // server FIN .05, client ACK .06 → client TIME_WAIT, server CLOSED at T0+0.06. TIME_WAIT (60 s)

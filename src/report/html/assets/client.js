@@ -152,7 +152,7 @@
     return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(2) : ms.toFixed(0);
   }
   function ep(ip, port) { return ip.indexOf(':') >= 0 ? '[' + ip + ']:' + port : ip + ':' + port; }
-  // ICMP flows have no ports: the address alone.
+  // ICMP "ports" are Zeek's type/counterpart pseudo-ports, not endpoints: show the address alone.
   function clientEp(i) { return F.proto[i] >= 2 ? S[F.cip[i]] : ep(S[F.cip[i]], F.cport[i]); }
   function serverEp(i) { return F.proto[i] >= 2 ? S[F.sip[i]] : ep(S[F.sip[i]], F.sport[i]); }
   function stateName(k) { return STATES[k] || '—'; }
