@@ -9,11 +9,6 @@ import { type Conn, Kind, PROTO_NAMES, type SideState } from './conn.js';
 import { St, STATE_NAMES } from './tcp-state.js';
 import type { DirectionAnalysis, Endpoint, FlowRecord, Handshake, PerSide, SynOptions, Teardown } from './types.js';
 
-/** Same string as isoTime(sec, nsec) (which now keeps the date part of the last minute itself). */
-export function isoTimeCached(sec: number, nsec: number): string {
-  return isoTime(sec, nsec);
-}
-
 export function clientEndpoint(c: Conn): Endpoint {
   return {
     ip: c.ipVersion === 6 ? formatIPv6(c.cliAddr6!) : formatIPv4(c.cliAddr4),
@@ -66,9 +61,9 @@ function handshakeOf(c: Conn): Handshake {
   const synNsec = c.hsSynSec >= 0 ? c.hsSynNsec : cl.mruSynNsec;
   return {
     complete,
-    syn: synSec >= 0 ? isoTimeCached(synSec, synNsec) : null,
-    synAck: c.synAckSec >= 0 ? isoTimeCached(c.synAckSec, c.synAckNsec) : null,
-    ack: c.hsAckSec >= 0 ? isoTimeCached(c.hsAckSec, c.hsAckNsec) : null,
+    syn: synSec >= 0 ? isoTime(synSec, synNsec) : null,
+    synAck: c.synAckSec >= 0 ? isoTime(c.synAckSec, c.synAckNsec) : null,
+    ack: c.hsAckSec >= 0 ? isoTime(c.hsAckSec, c.hsAckNsec) : null,
     rttMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.hsAckSec, c.hsAckNsec) : null,
     synToSynAckMs: complete ? msBetween(c.hsSynSec, c.hsSynNsec, c.synAckSec, c.synAckNsec) : null,
     synAckToAckMs: complete ? msBetween(c.synAckSec, c.synAckNsec, c.hsAckSec, c.hsAckNsec) : null,
@@ -104,7 +99,7 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
 
   const stateSince = (s: SideState): string | null =>
-    !tcp || s.state === St.NONE ? null : isoTimeCached(s.enteredSec, s.enteredNsec);
+    !tcp || s.state === St.NONE ? null : isoTime(s.enteredSec, s.enteredNsec);
 
   const zc = c.zeek!;
   const zeek = zc.result();
@@ -131,8 +126,8 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     client: clientEndpoint(c),
     server: serverEndpoint(c),
     directionInferred: c.directionInferred,
-    start: isoTimeCached(c.startSec, c.startNsec),
-    end: isoTimeCached(c.lastSec, c.lastNsec),
+    start: isoTime(c.startSec, c.startNsec),
+    end: isoTime(c.lastSec, c.lastNsec),
     startSec: c.startSec,
     startNsec: c.startNsec,
     endSec: c.lastSec,
