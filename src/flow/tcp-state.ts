@@ -73,21 +73,6 @@ export enum Ev {
   REOPEN = 11,
 }
 
-export const EVENT_NAMES: ReadonlyArray<string> = [
-  'SEND_SYN',
-  'SEND_SYNACK',
-  'SEND_FIN',
-  'RCV_SYN',
-  'RCV_FIN',
-  'RCV_ACK_OF_SYN',
-  'RCV_ACK_OF_FIN',
-  'SEND_RST',
-  'RCV_RST',
-  'MIDSTREAM',
-  'TIME_WAIT_EXPIRY',
-  'REOPEN',
-];
-
 /**
  * The next state of one endpoint after event `ev`, or `s` itself when the event changes nothing
  * (retransmissions, duplicates, events that do not apply in that state).
