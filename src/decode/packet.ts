@@ -31,6 +31,25 @@ export enum TcpFlag {
   NS = 0x100,
 }
 
+/** TCP flag names in Wireshark's order (bit order: FIN SYN RST PSH ACK URG ECE CWR). */
+const TCP_FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [TcpFlag.FIN, 'FIN'],
+  [TcpFlag.SYN, 'SYN'],
+  [TcpFlag.RST, 'RST'],
+  [TcpFlag.PSH, 'PSH'],
+  [TcpFlag.ACK, 'ACK'],
+  [TcpFlag.URG, 'URG'],
+  [TcpFlag.ECE, 'ECE'],
+  [TcpFlag.CWR, 'CWR'],
+];
+
+/** Flag names joined by commas (e.g. `SYN,ACK`), or `none` when no flag is set. Not for the hot path. */
+export function tcpFlagNames(flags: number, none: string): string {
+  let s = '';
+  for (const [bit, name] of TCP_FLAG_NAMES) if (flags & bit) s += (s ? ',' : '') + name;
+  return s || none;
+}
+
 /** IP protocol numbers the pipeline dispatches on. */
 export enum IpProto {
   ICMP = 1,

@@ -13,7 +13,7 @@
 import { durationNs, isoTime } from '../capture/time.js';
 import type { RawRecord } from '../capture/types.js';
 import { isWellKnownServerPort } from '../decode/services.js';
-import { type Packet, PacketKind, TcpFlag } from '../decode/packet.js';
+import { type Packet, PacketKind, TcpFlag, tcpFlagNames } from '../decode/packet.js';
 import { Conn, Kind, PROTO_NAMES, type SideState, sideName } from './conn.js';
 import { buildRecord, clientEndpoint, serverEndpoint } from './record.js';
 import { seqGe } from './seq.js';
@@ -49,23 +49,6 @@ const SYN = TcpFlag.SYN;
 const ACK = TcpFlag.ACK;
 const FIN = TcpFlag.FIN;
 const RST = TcpFlag.RST;
-
-const FLAG_LETTERS: ReadonlyArray<readonly [number, string]> = [
-  [SYN, 'SYN'],
-  [FIN, 'FIN'],
-  [RST, 'RST'],
-  [TcpFlag.PSH, 'PSH'],
-  [ACK, 'ACK'],
-  [TcpFlag.URG, 'URG'],
-  [TcpFlag.ECE, 'ECE'],
-  [TcpFlag.CWR, 'CWR'],
-];
-
-export function flagString(flags: number): string {
-  let s = '';
-  for (const [bit, name] of FLAG_LETTERS) if (flags & bit) s += (s ? ',' : '') + name;
-  return s || 'none';
-}
 
 /**
  * FIFO of (conn, side, time) timer entries; times are non-decreasing when pushed in capture order.
@@ -807,7 +790,7 @@ export class FlowTracker {
     const dir = this.curDir as 0 | 1;
     const a = c.analysis;
     const seq = a ? a.relSeq(dir, p.seq) : p.seq;
-    let s = `${sideName(dir)}→${sideName(1 - dir)} ${flagString(p.flags)} seq=${seq}`;
+    let s = `${sideName(dir)}→${sideName(1 - dir)} ${tcpFlagNames(p.flags, 'none')} seq=${seq}`;
     if (p.flags & ACK) s += ` ack=${a ? a.relAck(dir, p.ack) : p.ack}`;
     if (p.payloadLen > 0) s += ` len=${p.payloadLen}`;
     return s;

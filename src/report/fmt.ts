@@ -2,6 +2,7 @@
  * Small pure formatters shared by every text report (and the HTML report): durations, sizes,
  * endpoints, TCP flags, link-type names.
  */
+import { tcpFlagNames } from '../decode/packet.js';
 import type { Endpoint } from '../flow/types.js';
 
 /**
@@ -85,22 +86,9 @@ export function parseEndpoint(s: string): Endpoint | null {
   return { ip: m[1].toLowerCase(), port };
 }
 
-/** TCP flag names in Wireshark's order (bit order: FIN SYN RST PSH ACK URG ECE CWR), e.g. `SYN,ACK`. */
-const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
-  [0x01, 'FIN'],
-  [0x02, 'SYN'],
-  [0x04, 'RST'],
-  [0x08, 'PSH'],
-  [0x10, 'ACK'],
-  [0x20, 'URG'],
-  [0x40, 'ECE'],
-  [0x80, 'CWR'],
-];
-
+/** TCP flags as Wireshark names them, e.g. `SYN,ACK`; `-` for none. */
 export function formatFlags(flags: number): string {
-  const out: string[] = [];
-  for (const [bit, name] of FLAG_NAMES) if (flags & bit) out.push(name);
-  return out.length ? out.join(',') : '-';
+  return tcpFlagNames(flags, '-');
 }
 
 /** Common LINKTYPE_* names (tcpdump.org/linktypes.html), for the summary. */
