@@ -43,6 +43,26 @@ export interface TrackerOptions {
   datagramIdle?: number;
   /** A closed TCP connection stays in the table this long to absorb stray packets (default 5, Zeek's tcp_close_delay). */
   closeLinger?: number;
+  /**
+   * Shard of a multi-threaded run (src/parallel/): every packet is given to add() (so the clock and
+   * the timers advance exactly as in one thread), but only flows whose key falls in shard `index`
+   * of `count` are tracked. An ICMP destination unreachable marks the flow it quotes in the shard
+   * that owns the quoted flow. See shardOf().
+   */
+  shard?: { count: number; index: number };
+  /**
+   * A flow's id is the 1-based index of its first packet among all packets given to add(), not its
+   * rank among flows (shards number their flows this way so that the ranks can be merged).
+   */
+  idFromPacketIndex?: boolean;
+}
+
+/**
+ * Shard of a flow key hash (FlowTable.hash(), symmetric in the two endpoints): its high bits, because
+ * the table indexes by the low ones (sharding on those would leave half of each shard's table unused).
+ */
+export function shardOf(hash: number, count: number): number {
+  return Math.floor(((hash >>> 0) / 4294967296) * count);
 }
 
 const SYN = TcpFlag.SYN;
@@ -121,6 +141,10 @@ export class FlowTracker {
   private readonly o: TrackerOptions;
   private readonly table = new FlowTable<Conn>(4096);
   private nextId = 0;
+  /** Packets given to add() so far (the current packet's 1-based index while it is processed). */
+  private packetIndex = 0;
+  private readonly shardCount: number;
+  private readonly shardIndex: number;
   /** Connections evicted by the maxConnections bound. */
   evicted = 0;
 
@@ -167,6 +191,13 @@ export class FlowTracker {
     this.dgIdle = o.datagramIdle ?? 60;
     this.lingerS = o.closeLinger ?? 5;
     this.wantTransitions = o.transitions || o.onTransition !== undefined;
+    this.shardCount = o.shard?.count ?? 1;
+    this.shardIndex = o.shard?.index ?? 0;
+  }
+
+  /** The key just built belongs to another shard. */
+  private notMine(): boolean {
+    return this.shardCount > 1 && shardOf(this.table.hash(), this.shardCount) !== this.shardIndex;
   }
 
   /** Open flows right now. */
@@ -177,6 +208,7 @@ export class FlowTracker {
   add(pkt: Packet, rec: RawRecord): void {
     const sec = rec.tsSec;
     const nsec = rec.tsNsec;
+    this.packetIndex++;
     this.curT = sec + nsec * 1e-9;
     if (this.curT >= this.nowT) {
       this.nowT = this.curT;
@@ -416,7 +448,8 @@ export class FlowTracker {
       this.evictOne();
       this.table.get();
     }
-    const c = new Conn(++this.nextId, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
+    const id = this.o.idFromPacketIndex ? this.packetIndex : ++this.nextId;
+    const c = new Conn(id, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
     c.clientIsLo = srcIsClient === this.table.srcIsLo;
     c.directionInferred = inferred;
     c.ipVersion = p.ipVersion === 6 ? 6 : 4;
@@ -485,6 +518,10 @@ export class FlowTracker {
     const sport = kind === Kind.UDP ? p.srcPort : p.icmpType;
     const dport = kind === Kind.UDP ? p.dstPort : icmpCounterpart(kind === Kind.ICMP6, p.icmpType, p.icmpCode);
     this.buildKey(p, protoNum, sport, dport);
+    if (this.notMine()) {
+      this.icmpUnreachable(p, kind);
+      return;
+    }
     let c = this.table.get();
     let dir: number;
     if (c === null) {
@@ -503,13 +540,19 @@ export class FlowTracker {
     if (p.isFragment && p.fragOffset !== 0) return; // a later fragment: bytes only
     c.zeek!.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
     if (c.traced) this.emitPacket(c, p, rec, dir, 0);
-    // An ICMP destination unreachable (ICMPv4 type 3, ICMPv6 type 1) quoting a flow marks that flow.
+    this.icmpUnreachable(p, kind);
+  }
+
+  /** An ICMP destination unreachable (ICMPv4 type 3, ICMPv6 type 1) quoting a flow marks that flow. */
+  private icmpUnreachable(p: Packet, kind: Kind): void {
+    if (p.isFragment && p.fragOffset !== 0) return;
     if (p.quotedValid && ((kind === Kind.ICMP && p.icmpType === 3) || (kind === Kind.ICMP6 && p.icmpType === 1))) {
       const qp = p.quotedProto;
       if (qp === 6 || qp === 17) {
         const vw = this.vlanWord(p);
         if (p.quotedIpVersion === 6) this.table.keyV6(qp, vw, p.quotedSrc6, p.quotedSrcPort, p.quotedDst6, p.quotedDstPort);
         else this.table.keyV4(qp, vw, p.quotedSrc4, p.quotedSrcPort, p.quotedDst4, p.quotedDstPort);
+        if (this.notMine()) return;
         const q = this.table.get();
         if (q !== null) q.icmpRejected = true;
       }
@@ -521,6 +564,7 @@ export class FlowTracker {
   private tcp(p: Packet, rec: RawRecord): void {
     const flags = p.flags;
     this.buildKey(p, 6, p.srcPort, p.dstPort);
+    if (this.notMine()) return;
     let c = this.table.get();
     let notes = 0;
     let dir = 0;
