@@ -55,6 +55,8 @@ export interface TrackerOptions {
    * rank among flows (shards number their flows this way so that the ranks can be merged).
    */
   idFromPacketIndex?: boolean;
+  /** Called with each new flow's id when it is created (shards report them to the merging thread). */
+  onCreate?: (id: number) => void;
 }
 
 /**
@@ -477,6 +479,7 @@ export class FlowTracker {
     }
     if (replace) this.table.replace(c);
     else this.table.set(c);
+    if (this.o.onCreate !== undefined) this.o.onCreate(id);
     // Its idle deadline (UDP/ICMP always, TCP with --idle-timeout) may be the earliest timer.
     const limit = kind === Kind.TCP ? this.o.idleTimeout : this.dgIdle;
     if ((kind !== Kind.TCP || limit > 0) && t + limit < this.nextDue) this.nextDue = t + limit;

@@ -92,6 +92,10 @@ function compare(run: (o: Opts) => FlowRecord[], count: number): number {
   }
   parts.sort(byId);
   expect(parts).toEqual(whole);
+  // onCreate reports each flow once, in increasing id order, with the id its record will carry.
+  const created: number[] = [];
+  const withCreate = run({ idFromPacketIndex: true, onCreate: (id) => created.push(id) });
+  expect(created).toEqual(withCreate.map((r) => r.id).sort((a, b) => a - b));
   // Ordinary ids are the ranks of the first-packet indices.
   const ranked = run({}).sort(byId);
   expect(ranked.map((r) => r.id)).toEqual(whole.map((_, i) => i + 1));
@@ -101,10 +105,12 @@ function compare(run: (o: Opts) => FlowRecord[], count: number): number {
 
 async function compareFile(file: string, count: number): Promise<number> {
   const runs = new Map<string, FlowRecord[]>();
+  const created: number[] = [];
+  runs.set('create', await runFile(file, { idFromPacketIndex: true, onCreate: (id) => created.push(id) }));
   for (const o of [{ idFromPacketIndex: true }, {}, ...Array.from({ length: count }, (_, i) => ({ idFromPacketIndex: true, shard: { count, index: i } }))]) {
     runs.set(JSON.stringify(o), await runFile(file, o));
   }
-  return compare((o) => runs.get(JSON.stringify(o))!.slice(), count);
+  return compare((o) => (o.onCreate ? (created.forEach((id) => o.onCreate!(id)), runs.get('create')!.slice()) : runs.get(JSON.stringify(o))!.slice()), count);
 }
 
 describe('shardOf', () => {
