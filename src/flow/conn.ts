@@ -49,6 +49,33 @@ export class SideState {
   optMss = -1;
   optWscale = -1;
 
+  /**
+   * Back to the state of a fresh SideState (every field above, as its initialiser sets it): the
+   * tracker reuses the objects of released connections. test/flow/reuse.test.ts compares a reset
+   * object with a new one field by field.
+   */
+  reset(): void {
+    this.state = St.NONE;
+    this.enteredSec = 0;
+    this.enteredNsec = 0;
+    this.packets = 0;
+    this.ipBytes = 0;
+    this.payloadBytes = 0;
+    this.bits = 0;
+    this.isn = 0;
+    this.finSeq = 0;
+    this.twExpT = 0;
+    this.twAt = -1;
+    this.twExpSec = 0;
+    this.twExpNsec = 0;
+    this.mruSynSec = -1;
+    this.mruSynNsec = 0;
+    this.synRetransmissions = 0;
+    this.synDataBytes = 0;
+    this.optMss = -1;
+    this.optWscale = -1;
+  }
+
   get synSeen(): boolean {
     return (this.bits & 1) !== 0;
   }
@@ -195,11 +222,68 @@ export class Conn {
   prev: Conn | null = null;
   next: Conn | null = null;
 
+  /**
+   * Incarnation of this object: the tracker reuses released Conn objects (reset()), and a timer
+   * entry left in a queue by an earlier incarnation must not fire for the next one. Not reset.
+   */
+  gen = 0;
+
   constructor(id: number, kind: Kind, keyHash: number, zeek: ZeekConn) {
     this.id = id;
     this.kind = kind;
     this.keyHash = keyHash;
     this.zeek = zeek;
+  }
+
+  /**
+   * Make this (released) object a fresh connection, exactly as the constructor and the field
+   * initialisers above would (test/flow/reuse.test.ts compares field by field); `gen` advances.
+   */
+  reset(id: number, kind: Kind, keyHash: number, zeek: ZeekConn): void {
+    this.id = id;
+    this.kind = kind;
+    this.keyHash = keyHash;
+    this.bits = 1;
+    this.ipVersion = 4;
+    this.cliAddr4 = 0;
+    this.srvAddr4 = 0;
+    this.cliAddr6 = null;
+    this.srvAddr6 = null;
+    this.cliPort = 0;
+    this.srvPort = 0;
+    this.vlanCount = 0;
+    this.vlan0 = 0;
+    this.vlan1 = 0;
+    this.startSec = 0;
+    this.startNsec = 0;
+    this.lastSec = 0;
+    this.lastNsec = 0;
+    this.lastT = 0;
+    this.s0.reset();
+    this.s1.reset();
+    this.analysis = null;
+    this.zeek = zeek;
+    this.frozenAnalysis = null;
+    this.firstFinBy = -1;
+    this.resetBy = -1;
+    this.resetFrame = 0;
+    this.halfCloseSide = -1;
+    this.halfCloseBytes = 0;
+    this.rstOutOfWindow = 0;
+    this.synAckSec = -1;
+    this.synAckNsec = 0;
+    this.hsSynSec = -1;
+    this.hsSynNsec = 0;
+    this.hsAckSec = -1;
+    this.hsAckNsec = 0;
+    this.transitions = null;
+    this.finalT = -1;
+    this.finalSec = 0;
+    this.finalNsec = 0;
+    this.lingerAt = -1;
+    this.prev = null;
+    this.next = null;
+    this.gen = (this.gen + 1) | 0;
   }
 
   /** The key's lo endpoint is the client. */

@@ -108,7 +108,71 @@ class Dir {
   zwCount = 0;
   zwNs = 0;
   maxBif = 0;
+
+  /**
+   * Back to a fresh Dir (every field above as its initialiser sets it) for a reused analysis. The
+   * scratch arrays `ual` (if small), `sack` and `gaps` are kept: only their first ualCount /
+   * sackCount / gapCount entries are ever read, and those counts restart at 0.
+   */
+  reset(): void {
+    this.baseSet = 0;
+    this.base = 0;
+    this.winScale = -1;
+    this.nextseqSet = 0;
+    this.nextseq = 0;
+    this.nextseqSec = 0;
+    this.nextseqNsec = 0;
+    this.maxToAckSet = 0;
+    this.maxToAck = 0;
+    this.sent = 0;
+    this.lastack = 0;
+    this.lastackSec = 0;
+    this.lastackNsec = 0;
+    this.window = 0;
+    this.lastWasSyn = 0;
+    this.dupacknum = 0;
+    this.lastSegNotes = 0;
+    this.validBif = 1;
+    this.ackFlagSeen = 0;
+    this.rcvNxt = 0;
+    if (this.ual !== null && this.ual.length > KEEP_UAL) this.ual = null;
+    this.ualCount = 0;
+    this.ualHead = 0;
+    this.ualSorted = 1;
+    this.ualMinRel = 0;
+    this.ualMaxRel = 0;
+    this.sackCount = 0;
+    this.bif = -1;
+    this.cRetrans = 0;
+    this.cFast = 0;
+    this.cSpurious = 0;
+    this.cRetransBytes = 0;
+    this.cOoo = 0;
+    this.cOooResent = 0;
+    this.gapCount = 0;
+    this.cLost = 0;
+    this.cMissed = 0;
+    this.cDupAck = 0;
+    this.cKeepAlive = 0;
+    this.cZwp = 0;
+    this.cAckedUnseen = 0;
+    this.cWinFull = 0;
+    this.cWinUpdate = 0;
+    this.winSeen = 0;
+    this.winMin = 0;
+    this.winMax = 0;
+    this.winLast = 0;
+    this.zwIn = 0;
+    this.zwStartSec = 0;
+    this.zwStartNsec = 0;
+    this.zwCount = 0;
+    this.zwNs = 0;
+    this.maxBif = 0;
+  }
 }
+
+/** A reused analysis keeps an unacknowledged-segment list up to this many words (64 segments). */
+const KEEP_UAL = 128;
 
 export class TcpSeqAnalysis {
   /** Per direction: 0 = client → server, 1 = server → client. */
@@ -119,6 +183,16 @@ export class TcpSeqAnalysis {
   private mruSynNsec = 0;
   private mruSynSet = false;
   private irttNs = -1;
+
+  /** Back to the state of a new TcpSeqAnalysis (the tracker reuses released ones). */
+  reset(): void {
+    this.d0.reset();
+    this.d1.reset();
+    this.mruSynSec = 0;
+    this.mruSynNsec = 0;
+    this.mruSynSet = false;
+    this.irttNs = -1;
+  }
 
   /**
    * Analyse one segment of this connection, in capture order. Returns Note bits for the packet.

@@ -67,6 +67,9 @@ export function shardOf(hash: number, count: number): number {
   return Math.floor(((hash >>> 0) / 4294967296) * count);
 }
 
+/** At most this many released objects of each kind wait for reuse (≈3 KB per connection). */
+const POOL_MAX = 4096;
+
 const SYN = TcpFlag.SYN;
 const ACK = TcpFlag.ACK;
 const FIN = TcpFlag.FIN;
@@ -80,6 +83,8 @@ const RST = TcpFlag.RST;
  */
 class TimerQueue {
   private conns: (Conn | null)[] = new Array<Conn | null>(1024).fill(null);
+  /** The conn's `gen` when pushed: an entry of an earlier incarnation of a reused Conn object is dead. */
+  private gens = new Int32Array(1024);
   private sides = new Uint8Array(1024);
   private times = new Float64Array(1024);
   private mask = 1023;
@@ -91,6 +96,7 @@ class TimerQueue {
     if (this.tail - this.head > this.mask) this.grow();
     const i = this.tail & this.mask;
     this.conns[i] = c;
+    this.gens[i] = c.gen;
     this.sides[i] = side;
     this.times[i] = t;
     return this.tail++;
@@ -102,8 +108,10 @@ class TimerQueue {
   headTime(): number {
     return this.times[this.head & this.mask];
   }
+  /** The head entry's conn, null when cleared or pushed by an earlier incarnation of the object. */
   headConn(): Conn | null {
-    return this.conns[this.head & this.mask];
+    const c = this.conns[this.head & this.mask];
+    return c !== null && c.gen === this.gens[this.head & this.mask] ? c : null;
   }
   headSide(): number {
     return this.sides[this.head & this.mask];
@@ -119,14 +127,17 @@ class TimerQueue {
   private grow(): void {
     const n = (this.mask + 1) * 2;
     const conns = new Array<Conn | null>(n).fill(null);
+    const gens = new Int32Array(n);
     const sides = new Uint8Array(n);
     const times = new Float64Array(n);
     for (let a = this.head; a < this.tail; a++) {
       conns[a & (n - 1)] = this.conns[a & this.mask];
+      gens[a & (n - 1)] = this.gens[a & this.mask];
       sides[a & (n - 1)] = this.sides[a & this.mask];
       times[a & (n - 1)] = this.times[a & this.mask];
     }
     this.conns = conns;
+    this.gens = gens;
     this.sides = sides;
     this.times = times;
     this.mask = n - 1;
@@ -162,6 +173,15 @@ export class FlowTracker {
   private tcpTail: Conn | null = null;
   private dgHead: Conn | null = null;
   private dgTail: Conn | null = null;
+
+  /**
+   * Objects of released connections, reused by create() (reset to their fresh state): a
+   * connection outlives a scavenge, so without reuse its ~3 KB of state would be promoted and die
+   * in the old generation, the bulk of the GC work on connection-heavy captures. Bounded.
+   */
+  private readonly freeConns: Conn[] = [];
+  private readonly freeAnalyses: TcpSeqAnalysis[] = [];
+  private readonly freeZeeks: ZeekConn[] = [];
 
   private readonly twWhole: number;
   private readonly twFracNs: number;
@@ -348,11 +368,19 @@ export class FlowTracker {
     if (c.lingerAt >= 0) this.linger.clear(c.lingerAt, c);
     if (c.s0.twAt >= 0) this.tw.clear(c.s0.twAt, c);
     if (c.s1.twAt >= 0) this.tw.clear(c.s1.twAt, c);
+    // The record holds none of these objects (buildRecord copies what it needs): reuse them.
+    if (c.analysis !== null) this.recycleAnalysis(c.analysis);
+    if (this.freeZeeks.length < POOL_MAX) this.freeZeeks.push(c.zeek!);
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
     c.transitions = null;
+    if (this.freeConns.length < POOL_MAX) this.freeConns.push(c);
     this.o.onRecord(r);
+  }
+
+  private recycleAnalysis(a: TcpSeqAnalysis): void {
+    if (this.freeAnalyses.length < POOL_MAX) this.freeAnalyses.push(a);
   }
 
   // ---------------------------------------------------------------- LRU lists
@@ -451,7 +479,12 @@ export class FlowTracker {
       this.table.get();
     }
     const id = this.o.idFromPacketIndex ? this.packetIndex : ++this.nextId;
-    const c = new Conn(id, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
+    let zeek = this.freeZeeks.pop();
+    if (zeek !== undefined) zeek.reset(PROTO_NAMES[kind]);
+    else zeek = new ZeekConn(PROTO_NAMES[kind]);
+    let c = this.freeConns.pop();
+    if (c !== undefined) c.reset(id, kind, this.table.hash(), zeek);
+    else c = new Conn(id, kind, this.table.hash(), zeek);
     c.clientIsLo = srcIsClient === this.table.srcIsLo;
     c.directionInferred = inferred;
     c.ipVersion = p.ipVersion === 6 ? 6 : 4;
@@ -472,7 +505,11 @@ export class FlowTracker {
     c.lastSec = rec.tsSec;
     c.lastNsec = rec.tsNsec;
     c.lastT = t;
-    if (kind === Kind.TCP) c.analysis = new TcpSeqAnalysis();
+    if (kind === Kind.TCP) {
+      const a = this.freeAnalyses.pop();
+      if (a !== undefined) a.reset();
+      c.analysis = a ?? new TcpSeqAnalysis();
+    }
     if (this.o.transitions) c.transitions = [];
     if (this.o.trace !== undefined && this.o.onPacket !== undefined) {
       c.traced = this.o.trace(c.id, clientEndpoint(c), serverEndpoint(c), PROTO_NAMES[kind]);
@@ -776,6 +813,7 @@ export class FlowTracker {
     }
     // Zeek's view stays live (≈0.8 KB): a RST or a retransmitted FIN after the close still adds its
     // history letter and counters, as Zeek logs them.
+    this.recycleAnalysis(c.analysis!);
     c.analysis = null;
   }
 

@@ -105,6 +105,36 @@ class ZEndpoint {
   blockLo: Float64Array | null = null;
   blockHi: Float64Array | null = null;
 
+  /** Back to a fresh endpoint (every field above as initialised); the block arrays are kept (read up to `blocks` only). */
+  reset(): void {
+    this.state = ZState.INACTIVE;
+    this.prevState = ZState.INACTIVE;
+    this.started = false;
+    this.startAbs = 0;
+    this.lastAbs = 0;
+    this.lastRel = 0;
+    this.ackAbs = 0;
+    this.ackRel = 0;
+    this.finCnt = 0;
+    this.finRel = -1;
+    this.sawSyn = false;
+    this.didClose = false;
+    this.histLastSyn = 0;
+    this.histLastFin = 0;
+    this.histLastRst = 0;
+    this.chkN = 0;
+    this.rxmitN = 0;
+    this.win0N = 0;
+    this.gapN = 0;
+    this.pkts = 0;
+    this.ipBytes = 0;
+    this.payload = 0;
+    this.active = 0;
+    this.trim = 1;
+    this.contig = 1;
+    this.blocks = 0;
+  }
+
   setState(s: ZState): void {
     if (s !== this.state) {
       this.prevState = this.state;
@@ -306,8 +336,25 @@ export class ZeekConn {
   private lastNsec = 0;
   /** UDP checksum counters, per position (orig 0 / resp 1). */
 
-  constructor(readonly proto: Proto) {
+  constructor(public proto: Proto) {
     this.ep = [new ZEndpoint(), new ZEndpoint()];
+  }
+
+  /** Back to the state of `new ZeekConn(proto)` (the tracker reuses released ones). */
+  reset(proto: Proto): void {
+    this.proto = proto;
+    this.created = false;
+    this.origIsClient = true;
+    this.history = '';
+    this.seen = 0;
+    this.ep[0].reset();
+    this.ep[1].reset();
+    this.missed = 0;
+    this.gapOut.missed = 0;
+    this.startSec = 0;
+    this.startNsec = 0;
+    this.lastSec = 0;
+    this.lastNsec = 0;
   }
 
   /**
