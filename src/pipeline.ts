@@ -40,6 +40,15 @@ export interface AnalyzeOptions {
   maxConnections?: number;
   /** Standard input stream, for the input "-" (defaults to process.stdin). */
   stdin?: Readable;
+  /**
+   * Shard of a multi-threaded run (src/parallel/): every packet is read and decoded, only the flows
+   * of shard `index` of `count` are tracked (TrackerOptions.shard).
+   */
+  shard?: { count: number; index: number };
+  /** Record ids are their first packet's 1-based global index (TrackerOptions.idFromPacketIndex). */
+  idFromPacketIndex?: boolean;
+  /** Called with each new flow's id when it is created (TrackerOptions.onCreate). */
+  onCreate?: (id: number) => void;
 }
 
 export interface AnalysisResult {
@@ -88,6 +97,9 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
     trace: opts.trace,
     onPacket: opts.onPacket,
     maxConnections: opts.maxConnections ?? 0,
+    shard: opts.shard,
+    idFromPacketIndex: opts.idFromPacketIndex,
+    onCreate: opts.onCreate,
   });
 
   let firstSec: number | null = null;

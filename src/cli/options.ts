@@ -3,7 +3,7 @@
  * return a yargs instance, composed per command).
  */
 import type { Argv } from 'yargs';
-import { EXIT_CODES } from './errors.js';
+import { EXIT_CODES, UsageError } from './errors.js';
 
 export interface InputArgs {
   captures: string[];
@@ -83,6 +83,35 @@ export function formatOption<T>(y: Argv<T>, choices: Format[], note: string): Ar
     type: 'string',
     group: 'Output:',
   }) as unknown as Argv<T & { format: Format | undefined }>;
+}
+
+export interface WorkersArgs {
+  /** 'auto' or a thread count from 1 to MAX_WORKERS (checked by workersValue()). */
+  workers: string;
+}
+
+/** Workers beyond this are refused (each one reads and decodes every packet). */
+export const MAX_WORKERS = 16;
+
+export function workersOption<T>(y: Argv<T>): Argv<T & WorkersArgs> {
+  return y.option('workers', {
+    describe:
+      'threads analysing flows: each reads every packet and tracks a share of the connections. ' +
+      'auto = 2 when there are 2+ CPUs, the inputs are regular files of 32 MiB or more in total and the output is ' +
+      'ndjson or csv without --sort/--limit; otherwise 1. N > 1 applies to ndjson and csv without --sort/--limit ' +
+      'and regular files only (else 1); --max-connections is then per thread, divided by N',
+    type: 'string',
+    default: 'auto',
+    group: 'Analysis:',
+  }) as unknown as Argv<T & WorkersArgs>;
+}
+
+/** The --workers value, checked (UsageError for anything but auto or 1..MAX_WORKERS). */
+export function workersValue(v: string): 'auto' | number {
+  if (v === 'auto') return v;
+  const n = /^[0-9]+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= MAX_WORKERS)) throw new UsageError(`--workers takes auto or a number from 1 to ${MAX_WORKERS}, not '${v}'`);
+  return n;
 }
 
 export interface StuckArgs {

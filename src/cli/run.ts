@@ -2,9 +2,12 @@
  * Runs analyze() for a command: progress bar, Ctrl-C (abort → what was read so far is reported),
  * warnings and damage reported on stderr in one line each, and the exit code they imply.
  */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { analyze, type AnalysisResult, type AnalyzeOptions } from '../pipeline.js';
+import { analyzeSharded, type ShardedOptions, type ShardedResult } from '../parallel/run.js';
 import { EXIT_INPUT, EXIT_INTERRUPTED, UsageError } from './errors.js';
-import type { InputArgs } from './options.js';
+import { workersValue, type InputArgs, type WorkersArgs } from './options.js';
 import { Progress } from './term.js';
 
 export interface RunOptions extends Omit<AnalyzeOptions, 'signal' | 'onProgress' | 'timeWait' | 'idleTimeout' | 'vlanKey' | 'maxConnections'> {
@@ -15,12 +18,17 @@ export interface RunOptions extends Omit<AnalyzeOptions, 'signal' | 'onProgress'
 /** At most this many warning lines per file on stderr. */
 const MAX_WARNINGS = 5;
 
-export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<AnalysisResult> {
+/** Progress bar and Ctrl-C handling around one analysis (one thread or sharded). */
+async function withRun<T>(
+  args: InputArgs,
+  controller: AbortController | undefined,
+  go: (signal: AbortSignal, onProgress: AnalyzeOptions['onProgress']) => Promise<T>,
+): Promise<T> {
   if (args.captures.includes('-') && process.stdin.isTTY) {
     throw new UsageError('standard input is a terminal: pipe a capture into synfin (e.g. tcpdump -w - | synfin flows -)');
   }
   if (args.captures.filter((c) => c === '-').length > 1) throw new UsageError('"-" (standard input) can be given only once');
-  const ac = o.controller ?? new AbortController();
+  const ac = controller ?? new AbortController();
   const progress = new Progress(args.progress);
   let sigints = 0;
   const onSigint = () => {
@@ -29,21 +37,79 @@ export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<
     ac.abort();
   };
   process.on('SIGINT', onSigint);
-  const { controller: _c, ...rest } = o;
   try {
-    return await analyze(args.captures, {
+    return await go(ac.signal, progress.enabled ? progress.update : undefined);
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<AnalysisResult> {
+  const { controller, ...rest } = o;
+  return withRun(args, controller, (signal, onProgress) =>
+    analyze(args.captures, {
       ...rest,
       timeWait: args['time-wait'],
       idleTimeout: args['idle-timeout'],
       vlanKey: args['vlan-key'],
       maxConnections: args['max-connections'],
-      signal: ac.signal,
-      onProgress: progress.enabled ? progress.update : undefined,
-    });
-  } finally {
-    progress.done();
-    process.off('SIGINT', onSigint);
+      signal,
+      onProgress,
+    }),
+  );
+}
+
+/** Below this much input, starting worker threads costs more than they save. */
+export const AUTO_WORKERS_MIN_BYTES = 32 << 20;
+
+/**
+ * How many threads a run of a command that can shard (`eligible`: its output and options allow
+ * it) uses: --workers N, or for auto 2 when the machine has 2+ CPUs and the inputs are regular
+ * files of AUTO_WORKERS_MIN_BYTES or more in total. Shards read the inputs once each, so standard
+ * input, pipes and anything that cannot be stat'ed run in one thread (which then reports any error
+ * as usual).
+ */
+export function workerCount(args: InputArgs & WorkersArgs, eligible: boolean): number {
+  const want = workersValue(String(args.workers));
+  if (!eligible || want === 1) return 1;
+  let bytes = 0;
+  for (const f of args.captures) {
+    if (f === '-') return 1;
+    try {
+      const st = statSync(f);
+      if (!st.isFile()) return 1;
+      bytes += st.size;
+    } catch {
+      return 1;
+    }
   }
+  if (want === 'auto') return availableParallelism() >= 2 && bytes >= AUTO_WORKERS_MIN_BYTES ? 2 : 1;
+  return want;
+}
+
+/** runAnalysis for a sharded run (src/parallel/): the lines come to o.onLine with their final ids. */
+export async function runSharded(
+  args: InputArgs,
+  workers: number,
+  o: Pick<ShardedOptions, 'format' | 'filter' | 'stuckAfter' | 'onLine'> & { controller?: AbortController },
+): Promise<ShardedResult> {
+  return withRun(args, o.controller, (signal, onProgress) =>
+    analyzeSharded({
+      inputs: args.captures,
+      workers,
+      format: o.format,
+      filter: o.filter,
+      stuckAfter: o.stuckAfter,
+      onLine: o.onLine,
+      timeWait: args['time-wait'],
+      idleTimeout: args['idle-timeout'],
+      vlanKey: args['vlan-key'],
+      maxConnections: args['max-connections'],
+      signal,
+      onProgress,
+    }),
+  );
 }
 
 /**

@@ -200,6 +200,48 @@ export function parseWhere(src: string): Predicate {
   return pred;
 }
 
+/**
+ * The record filters of `flows` (--state/--teardown/--host/--port/--proto/--where) as plain data,
+ * so that a worker thread can rebuild the predicate (src/parallel/). Hosts are already normalised
+ * to the form records carry (cli/address.ts parseAddress).
+ */
+export interface FilterSpec {
+  state?: string[];
+  teardown?: string[];
+  host?: string[];
+  port?: number[];
+  proto?: string[];
+  where?: string;
+}
+
+/** The predicate of a FilterSpec (every given filter must match), or null when there is none. */
+export function recordFilter(a: FilterSpec): Predicate | null {
+  const preds: Predicate[] = [];
+  if (a.state?.length) {
+    const s = new Set(a.state);
+    preds.push((r) => (r.state.client !== null && s.has(r.state.client)) || (r.state.server !== null && s.has(r.state.server)));
+  }
+  if (a.teardown?.length) {
+    const t = new Set(a.teardown);
+    preds.push((r) => r.proto === 'tcp' && t.has(r.teardown));
+  }
+  if (a.host?.length) {
+    const hosts = new Set(a.host);
+    preds.push((r) => hosts.has(r.client.ip) || hosts.has(r.server.ip));
+  }
+  if (a.port?.length) {
+    const ports = new Set(a.port);
+    preds.push((r) => ports.has(r.client.port) || ports.has(r.server.port));
+  }
+  if (a.proto?.length) {
+    const p = new Set(a.proto);
+    preds.push((r) => p.has(r.proto));
+  }
+  if (a.where !== undefined) preds.push(parseWhere(a.where));
+  if (preds.length === 0) return null;
+  return (r) => preds.every((p) => p(r));
+}
+
 /** Parse `--sort FIELD[:desc|:asc]` into a comparator (nulls last, ties by id). */
 export function parseSort(spec: string): (a: FlowRecord, b: FlowRecord) => number {
   const m = /^([A-Za-z0-9_.]+)(?::(asc|desc))?$/i.exec(spec.trim());

@@ -11,45 +11,34 @@ import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
 import { flowTable } from '../../report/table.js';
 import { Reorder } from '../../report/reorder.js';
-import { parseSort, parseWhere, type Predicate } from '../../report/where.js';
+import { parseSort, recordFilter, type FilterSpec, type Predicate } from '../../report/where.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
 import { parseAddress } from '../address.js';
 import { EXIT_FAIL_ON } from '../errors.js';
 import {
-  filterOptions, formatOption, inputOptions, stuckOptions,
-  type FilterArgs, type Format, type InputArgs, type StuckArgs,
+  filterOptions, formatOption, inputOptions, stuckOptions, workersOption,
+  type FilterArgs, type Format, type InputArgs, type StuckArgs, type WorkersArgs,
 } from '../options.js';
-import { finishDiagnostics, runAnalysis } from '../run.js';
+import { finishDiagnostics, runAnalysis, runSharded, workerCount } from '../run.js';
 import { colors, Output, terminalWidth } from '../term.js';
 
-type FlowsArgs = InputArgs & FilterArgs & StuckArgs & { format: Format | undefined };
+type FlowsArgs = InputArgs & FilterArgs & StuckArgs & WorkersArgs & { format: Format | undefined };
+
+/** The filters of the command line as plain data (hosts normalised; throws UsageError for a bad address). */
+export function filterSpec(a: FilterArgs): FilterSpec {
+  return {
+    state: a.state,
+    teardown: a.teardown,
+    host: a.host?.map(parseAddress),
+    port: a.port,
+    proto: a.proto,
+    where: a.where,
+  };
+}
 
 /** Build the record filter from --state/--teardown/--host/--port/--proto/--where. */
 export function buildFilter(a: FilterArgs): Predicate | null {
-  const preds: Predicate[] = [];
-  if (a.state?.length) {
-    const s = new Set(a.state);
-    preds.push((r) => (r.state.client !== null && s.has(r.state.client)) || (r.state.server !== null && s.has(r.state.server)));
-  }
-  if (a.teardown?.length) {
-    const t = new Set(a.teardown);
-    preds.push((r) => r.proto === 'tcp' && t.has(r.teardown));
-  }
-  if (a.host?.length) {
-    const hosts = new Set(a.host.map(parseAddress));
-    preds.push((r) => hosts.has(r.client.ip) || hosts.has(r.server.ip));
-  }
-  if (a.port?.length) {
-    const ports = new Set(a.port);
-    preds.push((r) => ports.has(r.client.port) || ports.has(r.server.port));
-  }
-  if (a.proto?.length) {
-    const p = new Set(a.proto);
-    preds.push((r) => p.has(r.proto));
-  }
-  if (a.where !== undefined) preds.push(parseWhere(a.where));
-  if (preds.length === 0) return null;
-  return (r) => preds.every((p) => p(r));
+  return recordFilter(filterSpec(a));
 }
 
 export function defaultFormat(): Format {
@@ -61,7 +50,7 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
   describe: 'Every connection: both sides\' end states, teardown, Zeek conn_state/history, RTT, packets, bytes, retransmissions',
   builder: (y: Argv<object>) =>
     formatOption(
-      filterOptions(stuckOptions(inputOptions(y))),
+      workersOption(filterOptions(stuckOptions(inputOptions(y)))),
       ['table', 'json', 'ndjson', 'csv', 'zeek'],
       'default: table on a terminal, ndjson otherwise',
     )
@@ -113,7 +102,27 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       if (streaming) reorder.push(r.id, keep && emitted < limit ? line(r) : null);
       else if (keep) kept.push(r);
     };
-    const res = await runAnalysis(a, { onRecord, controller: ac });
+    // Sharded (src/parallel/): worker threads filter and format the records; only the lines come
+    // back, each with its final id, into the same Reorder. Zeek's uid derives from the id, and
+    // --sort/--limit need the records here, so those stay in one thread.
+    const shardable = (format === 'ndjson' || format === 'csv') && !sort && limit === Infinity;
+    const workers = workerCount(a, shardable);
+    let stuckSides = 0;
+    let res;
+    if (workers > 1) {
+      const sh = await runSharded(a, workers, {
+        format: format as 'ndjson' | 'csv',
+        filter: filter ? filterSpec(a) : null,
+        stuckAfter: a['fail-on'] === 'stuck' ? a['stuck-after'] : null,
+        onLine: (id, s) => reorder.push(id, s),
+        controller: ac,
+      });
+      res = sh.result;
+      stuckSides = sh.stuck;
+    } else {
+      res = await runAnalysis(a, { onRecord, controller: ac });
+      stuckSides = stuck.total;
+    }
     if (streaming) {
       reorder.flush();
       start();
@@ -134,7 +143,7 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     if (format === 'zeek') out.write(zeekFooter(new Date()));
     await out.end();
     let code = finishDiagnostics(res, { interruptedByUser: res.interrupted && !limitReached });
-    if (code === 0 && a['fail-on'] === 'stuck' && stuck.total > 0) code = EXIT_FAIL_ON;
+    if (code === 0 && a['fail-on'] === 'stuck' && stuckSides > 0) code = EXIT_FAIL_ON;
     process.exitCode = code;
   },
 };

@@ -1,0 +1,178 @@
+/**
+ * The merging side of a sharded run (issue 6, docs/performance.md "Worker threads"): each shard
+ * numbers its flows by the 1-based global index of their first packet (a provisional id, the same
+ * packet numbering in every shard since every shard reads every packet) and reports, in batches,
+ * the provisional ids of the flows it created and a watermark W ("every flow created at a packet
+ * ≤ W has been reported"). A flow's ordinary id — what one thread would have given it — is its rank
+ * among all flows' first packets:
+ *
+ *   final(i) = number of flows, over all shards, whose provisional id ≤ i
+ *
+ * which is exact once every shard's watermark is ≥ i. Records whose rank is not known yet wait
+ * here (a min-heap on the provisional id) until the slowest shard's watermark passes them.
+ */
+
+/** A growable sorted list of one shard's created provisional ids. */
+class IdList {
+  a = new Float64Array(1024);
+  n = 0;
+
+  push(ids: ArrayLike<number>, count: number): void {
+    if (count === 0) return;
+    if (this.n + count > this.a.length) {
+      let cap = this.a.length * 2;
+      while (cap < this.n + count) cap *= 2;
+      const b = new Float64Array(cap);
+      b.set(this.a.subarray(0, this.n));
+      this.a = b;
+    }
+    let last = this.n > 0 ? this.a[this.n - 1] : -Infinity;
+    for (let k = 0; k < count; k++) {
+      const x = ids[k];
+      if (!(x > last)) throw new Error(`shard merge: created ids out of order (${x} after ${last})`);
+      this.a[this.n + k] = last = x;
+    }
+    this.n += count;
+  }
+
+  /** Number of ids ≤ x (the lists are strictly increasing: first-packet indices). */
+  countAtMost(x: number): number {
+    const a = this.a;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The ranks of provisional ids, from the shards' created-id lists and watermarks. */
+export class IdRanker {
+  private readonly lists: IdList[];
+  private readonly marks: Float64Array;
+
+  constructor(readonly shards: number) {
+    this.lists = Array.from({ length: shards }, () => new IdList());
+    this.marks = new Float64Array(shards);
+  }
+
+  /** Shard `s` created flows with these provisional ids (ascending, after every earlier one). */
+  created(s: number, ids: ArrayLike<number>, count = ids.length): void {
+    this.lists[s].push(ids, count);
+  }
+
+  /** Shard `s` has reported every flow it created at a packet ≤ w (Infinity: at its end). */
+  watermark(s: number, w: number): void {
+    if (w < this.marks[s]) throw new Error(`shard merge: watermark of shard ${s} went back (${w} < ${this.marks[s]})`);
+    this.marks[s] = w;
+  }
+
+  /** Provisional ids ≤ this have a known rank. */
+  get safe(): number {
+    let m = Infinity;
+    for (let s = 0; s < this.shards; s++) if (this.marks[s] < m) m = this.marks[s];
+    return m;
+  }
+
+  /** The ordinary id of the flow whose provisional id is i (valid when i ≤ safe). */
+  rank(i: number): number {
+    let r = 0;
+    for (let s = 0; s < this.shards; s++) r += this.lists[s].countAtMost(i);
+    return r;
+  }
+}
+
+interface Segment<P> {
+  /** The watermark that closed it: its records were made at packets ≤ mark (-1: still open). */
+  mark: number;
+  ids: number[];
+  vals: P[];
+}
+
+/**
+ * Records in, records with their final id out. Each shard's stream is records interleaved with
+ * watermarks; the records between two watermarks M₁ < M₂ of a shard (a segment) were made while
+ * it processed packets M₁+1 … M₂. Segments are released in the order of their closing marks (ties:
+ * shard order) once every shard's watermark has reached the mark: then every id in them is ≤ the
+ * slowest watermark, so its rank is known. The shards flush at the same packet counts (they read
+ * the same bytes), so records reach `emit` in the order one thread would have made them, except
+ * within one segment's span of packets, where one shard's come before the other's. (The Reorder
+ * behind `emit` then sees nearly the one-thread order, which matters once it has to release lines
+ * early; pushing records as they came would let a shard that runs ahead fill it with lines whose
+ * smaller-id neighbours in the other shard are not made yet.)
+ */
+export class ShardMerger<P> {
+  readonly ranker: IdRanker;
+  private readonly segs: Segment<P>[][];
+  private readonly open: Segment<P>[];
+  private readonly last: Float64Array;
+  private held = 0;
+
+  constructor(
+    readonly shards: number,
+    private readonly emit: (id: number, payload: P) => void,
+  ) {
+    this.ranker = new IdRanker(shards);
+    this.open = Array.from({ length: shards }, () => ({ mark: -1, ids: [], vals: [] }));
+    this.segs = Array.from({ length: shards }, () => []);
+    this.last = new Float64Array(shards);
+  }
+
+  /** Shard s created flows with these provisional ids (ascending, after every earlier one). */
+  created(s: number, ids: ArrayLike<number>, count = ids.length): void {
+    this.ranker.created(s, ids, count);
+  }
+
+  /** A record of shard s, made after its last watermark. */
+  record(s: number, provisional: number, payload: P): void {
+    const o = this.open[s];
+    o.ids.push(provisional);
+    o.vals.push(payload);
+    this.held++;
+  }
+
+  /**
+   * Shard s has processed `w` packets (Infinity: all) and reported every flow it created and every
+   * record it made by then (created() and record() before this call). A repeated mark is no news.
+   */
+  watermark(s: number, w: number): void {
+    if (w < this.last[s]) throw new Error(`shard merge: watermark of shard ${s} went back (${w} < ${this.last[s]})`);
+    if (w === this.last[s]) return;
+    this.last[s] = w;
+    this.ranker.watermark(s, w);
+    const o = this.open[s];
+    if (o.ids.length > 0) {
+      o.mark = w;
+      this.segs[s].push(o);
+      this.open[s] = { mark: -1, ids: [], vals: [] };
+    }
+  }
+
+  /** Emit every record the watermarks now allow, in mark order. */
+  release(): void {
+    const safe = this.ranker.safe;
+    for (;;) {
+      let best = -1;
+      let bestMark = Infinity;
+      for (let s = 0; s < this.shards; s++) {
+        const q = this.segs[s];
+        if (q.length > 0 && q[0].mark <= safe && (best < 0 || q[0].mark < bestMark)) {
+          best = s;
+          bestMark = q[0].mark;
+        }
+      }
+      if (best < 0) return;
+      const seg = this.segs[best].shift()!;
+      this.held -= seg.ids.length;
+      for (let k = 0; k < seg.ids.length; k++) this.emit(this.ranker.rank(seg.ids[k]), seg.vals[k]);
+    }
+  }
+
+  /** Records received and not emitted yet. */
+  get waiting(): number {
+    return this.held;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What the main thread and the shard workers of a sharded `flows` run say to each other
+ * (structured clone: plain data and typed arrays only).
+ */
+import type { CaptureInfo } from '../capture/types.js';
+import { CaptureError } from '../capture/types.js';
+import type { LayerCounts } from '../flow/types.js';
+import type { FilterSpec } from '../report/where.js';
+
+/** The formats a shard can write: both start each line with the record id (`{"id":N,` / `N,`). */
+export type ShardFormat = 'ndjson' | 'csv';
+
+/** workerData of a shard worker. */
+export interface ShardJob {
+  inputs: string[];
+  shard: { count: number; index: number };
+  timeWait: number;
+  idleTimeout: number;
+  vlanKey: boolean;
+  /** Bound on open connections of this shard (0 = none). */
+  maxConnections: number;
+  format: ShardFormat;
+  filter: FilterSpec | null;
+  /** Count the stuck sides of the kept records (StuckCollector.isStuck with this threshold), or null. */
+  stuckAfter: number | null;
+  /** Send progress (bytes read, total, packets) with each batch (worker 0 when a bar is shown). */
+  progress: boolean;
+}
+
+/** A capture error as plain data (CaptureError's own fields do not survive structured clone). */
+export interface WireCaptureError {
+  file: string;
+  offset: number;
+  reason: string;
+}
+
+export type WireCaptureInfo = Omit<CaptureInfo, 'error'> & { error: WireCaptureError | null };
+
+/** AnalysisResult without records, clonable. */
+export interface WireResult {
+  captures: WireCaptureInfo[];
+  layers: LayerCounts;
+  firstSec: number | null;
+  firstNsec: number | null;
+  lastSec: number | null;
+  lastNsec: number | null;
+  evicted: number;
+  interrupted: boolean;
+}
+
+/** An exception thrown in a worker (e.g. a capture that cannot be opened), as plain data. */
+export type WireError =
+  | { kind: 'capture'; file: string; offset: number; reason: string }
+  | { kind: 'errno'; message: string; code: string; path: string }
+  | { kind: 'other'; message: string; stack?: string };
+
+/**
+ * A batch of records. Record k has provisional id ids[k] (its first packet's global index); its
+ * line without the id head is text[off_k, off_k + lens[k]) where off_k is the sum of the earlier
+ * non-negative lengths; lens[k] = -1 for a record the filter dropped (it still takes its place in
+ * the id order). `created`: provisional ids of the flows created since the previous batch,
+ * ascending; `watermark`: every flow created at a packet ≤ it is in this or an earlier batch.
+ */
+export interface BatchMsg {
+  t: 'batch';
+  text: string;
+  n: number;
+  ids: Float64Array;
+  lens: Int32Array;
+  created: Float64Array;
+  watermark: number;
+  /** [bytesRead, totalBytes or -1, packets] when the job asked for progress. */
+  progress: [number, number, number] | null;
+}
+
+export interface DoneMsg {
+  t: 'done';
+  result: WireResult;
+  stuck: number;
+}
+
+export interface FailMsg {
+  t: 'fail';
+  error: WireError;
+}
+
+export type FromWorker = BatchMsg | DoneMsg | FailMsg;
+export type ToWorker = { t: 'abort' };
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof CaptureError) return { kind: 'capture', file: e.file, offset: e.offset, reason: e.reason };
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err === 'object' && typeof err.code === 'string' && typeof err.path === 'string') {
+    return { kind: 'errno', message: err.message, code: err.code, path: err.path };
+  }
+  return { kind: 'other', message: err instanceof Error ? err.message : String(e), stack: err instanceof Error ? err.stack : undefined };
+}
+
+/** The error as the main thread throws it (the CLI's reportError then prints what it would for one thread). */
+export function fromWireError(w: WireError): Error {
+  if (w.kind === 'capture') return new CaptureError(w.file, w.offset, w.reason);
+  if (w.kind === 'errno') return Object.assign(new Error(w.message), { code: w.code, path: w.path });
+  const e = new Error(w.message);
+  if (w.stack) e.stack = w.stack;
+  return e;
+}
+
+export function toWireInfo(c: CaptureInfo): WireCaptureInfo {
+  return { ...c, error: c.error ? { file: c.error.file, offset: c.error.offset, reason: c.error.reason } : null };
+}
+
+export function fromWireInfo(c: WireCaptureInfo): CaptureInfo {
+  return { ...c, error: c.error ? new CaptureError(c.error.file, c.error.offset, c.error.reason) : null };
+}

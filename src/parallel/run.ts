@@ -1,0 +1,149 @@
+/**
+ * A sharded `flows` run (issue 6; docs/performance.md "Worker threads"): `workers` threads each
+ * read and decode every packet of the inputs and track the flows of one shard (worker.ts); this
+ * thread merges their records, gives each its ordinary id (merge.ts) and hands the finished lines
+ * to `onLine` (the CLI's Reorder). Worker 0 also reports the capture infos, warnings and errors:
+ * every worker reads the same bytes, so they see the same damage.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AnalysisResult } from '../pipeline.js';
+import type { FilterSpec } from '../report/where.js';
+import { ShardMerger } from './merge.js';
+import {
+  fromWireError, fromWireInfo,
+  type FromWorker, type ShardFormat, type ShardJob, type ToWorker, type WireResult,
+} from './protocol.js';
+
+export interface ShardedOptions {
+  inputs: string[];
+  /** Number of worker threads (shards), ≥ 1. */
+  workers: number;
+  format: ShardFormat;
+  filter: FilterSpec | null;
+  /** Count stuck sides of kept records with this threshold (for --fail-on stuck), or null. */
+  stuckAfter: number | null;
+  timeWait: number;
+  idleTimeout: number;
+  vlanKey: boolean;
+  /** The bound on open connections of the whole run; each shard gets its share (rounded up). */
+  maxConnections: number;
+  signal?: AbortSignal;
+  onProgress?: (bytesRead: number, totalBytes: number | null, packets: number) => void;
+  /** Each record with its final id: its whole line, or null when the filter dropped it. */
+  onLine: (id: number, line: string | null) => void;
+}
+
+export interface ShardedResult {
+  /** As analyze() would return with onRecord (records empty). */
+  result: AnalysisResult;
+  /** Stuck sides among the kept records (when stuckAfter was given). */
+  stuck: number;
+}
+
+/** The worker module next to this one (compiled to dist/parallel/worker.js). */
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
+  const n = o.workers;
+  const head = o.format === 'ndjson' ? '{"id":' : '';
+  const onLine = o.onLine;
+  const merger = new ShardMerger<string | null>(n, (id, rest) => onLine(id, rest === null ? null : head + id + rest));
+  const results: (WireResult | null)[] = new Array(n).fill(null);
+  let stuck = 0;
+  let finished = 0;
+  const workers: Worker[] = [];
+
+  return new Promise<ShardedResult>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      const m: ToWorker = { t: 'abort' };
+      for (const w of workers) w.postMessage(m);
+    };
+    const end = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      o.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (err) {
+        reject(err);
+        return;
+      }
+      merger.release(); // every watermark is Infinity now
+      const r0 = results[0]!;
+      const captures = r0.captures.map(fromWireInfo);
+      resolve({
+        result: {
+          records: [],
+          captures,
+          layers: r0.layers,
+          firstSec: r0.firstSec,
+          firstNsec: r0.firstNsec,
+          lastSec: r0.lastSec,
+          lastNsec: r0.lastNsec,
+          evicted: results.reduce((a, r) => a + r!.evicted, 0),
+          interrupted: results.some((r) => r!.interrupted),
+          error: captures.find((c) => c.error)?.error ?? null,
+        },
+        stuck,
+      });
+    };
+
+    const onMessage = (s: number, m: FromWorker) => {
+      if (settled) return;
+      try {
+        if (m.t === 'batch') {
+          merger.created(s, m.created);
+          const text = m.text;
+          let off = 0;
+          for (let k = 0; k < m.n; k++) {
+            const len = m.lens[k];
+            if (len < 0) merger.record(s, m.ids[k], null);
+            else {
+              merger.record(s, m.ids[k], text.slice(off, off + len));
+              off += len;
+            }
+          }
+          merger.watermark(s, m.watermark);
+          merger.release();
+          if (m.progress !== null && o.onProgress) o.onProgress(m.progress[0], m.progress[1] < 0 ? null : m.progress[1], m.progress[2]);
+        } else if (m.t === 'done') {
+          results[s] = m.result;
+          stuck += m.stuck;
+          if (++finished === n) end(null);
+        } else if (m.t === 'fail') {
+          end(fromWireError(m.error));
+        }
+      } catch (e) {
+        end(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+
+    const per = o.maxConnections > 0 ? Math.ceil(o.maxConnections / n) : 0;
+    for (let s = 0; s < n; s++) {
+      const job: ShardJob = {
+        inputs: o.inputs,
+        shard: { count: n, index: s },
+        timeWait: o.timeWait,
+        idleTimeout: o.idleTimeout,
+        vlanKey: o.vlanKey,
+        maxConnections: per,
+        format: o.format,
+        filter: o.filter,
+        stuckAfter: o.stuckAfter,
+        progress: s === 0 && o.onProgress !== undefined,
+      };
+      const w = new Worker(WORKER_URL, { workerData: job });
+      workers.push(w);
+      w.on('message', (m: FromWorker) => onMessage(s, m));
+      // A crash is one line (reportError's internal error), never a hang: 'exit' always follows.
+      w.on('error', (e: Error) => end(new Error(`worker thread ${s} failed: ${e.message}`)));
+      w.on('exit', (code) => {
+        if (results[s] === null) end(new Error(`worker thread ${s} exited (code ${code}) before finishing`));
+      });
+    }
+    if (o.signal) {
+      if (o.signal.aborted) onAbort();
+      else o.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+}

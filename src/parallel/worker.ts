@@ -1,0 +1,126 @@
+/**
+ * A shard worker of a sharded `flows` run (src/parallel/run.ts starts it). It runs the ordinary
+ * analyze() on all the inputs — every packet read and decoded, so the clock, the timers and the
+ * packet numbering are those of one thread — but its tracker keeps only the flows of its shard
+ * (TrackerOptions.shard), numbered by their first packet's global index (idFromPacketIndex). Each
+ * record is filtered and formatted here; the line goes to the main thread without its id head,
+ * which the main thread writes with the flow's final id (merge.ts), in batches: one postMessage
+ * per batch, since a structured clone per record costs about as much as formatting it.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { analyze } from '../pipeline.js';
+import type { FlowRecord } from '../flow/types.js';
+import { csvRow } from '../report/csv.js';
+import { ndjsonLine } from '../report/json.js';
+import { StuckCollector } from '../report/stuck.js';
+import { recordFilter } from '../report/where.js';
+import { toWireError, toWireInfo, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+
+/** A batch goes out at this many records or characters of text, and whenever the reader refills. */
+const BATCH_RECORDS = 512;
+const BATCH_CHARS = 256 * 1024;
+
+/** What precedes the id in a line of the format (the id's digits and this head are stripped). */
+export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
+
+async function run(job: ShardJob): Promise<void> {
+  const port = parentPort!;
+  const ac = new AbortController();
+  port.on('message', (m: ToWorker) => {
+    if (m && m.t === 'abort') ac.abort();
+  });
+  port.unref(); // the analysis keeps the thread alive, not the port
+
+  const filter = job.filter ? recordFilter(job.filter) : null;
+  const stuck = job.stuckAfter !== null ? new StuckCollector(job.stuckAfter, job.timeWait) : null;
+  let stuckSides = 0;
+  const format = job.format === 'csv' ? csvRow : ndjsonLine;
+  const head = ID_HEAD[job.format];
+
+  let parts: string[] = [];
+  let chars = 0;
+  let ids: number[] = [];
+  let lens: number[] = [];
+  let created: number[] = [];
+  let watermark = 0;
+  let progress: [number, number, number] | null = null;
+
+  const flush = () => {
+    const idA = Float64Array.from(ids);
+    const lenA = Int32Array.from(lens);
+    const crA = Float64Array.from(created);
+    const msg: BatchMsg = { t: 'batch', text: parts.join(''), n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
+    parts = [];
+    chars = 0;
+    ids = [];
+    lens = [];
+    created = [];
+    progress = null;
+    port.postMessage(msg, [idA.buffer, lenA.buffer, crA.buffer]);
+  };
+
+  const onRecord = (r: FlowRecord) => {
+    const keep = filter === null || filter(r);
+    ids.push(r.id);
+    if (keep) {
+      if (stuck !== null) {
+        if (stuck.isStuck(r, 'client')) stuckSides++;
+        if (stuck.isStuck(r, 'server')) stuckSides++;
+      }
+      const line = format(r);
+      const h = head + r.id;
+      // The main thread writes the final id in place of the provisional one: the line must begin with it.
+      if (!line.startsWith(h)) throw new Error(`a ${job.format} line does not begin with its id (${JSON.stringify(line.slice(0, 20))})`);
+      const rest = line.slice(h.length);
+      parts.push(rest);
+      lens.push(rest.length);
+      chars += rest.length;
+    } else lens.push(-1);
+    if (ids.length >= BATCH_RECORDS || chars >= BATCH_CHARS) flush();
+  };
+
+  const res = await analyze(job.inputs, {
+    timeWait: job.timeWait,
+    idleTimeout: job.idleTimeout,
+    vlanKey: job.vlanKey,
+    maxConnections: job.maxConnections,
+    shard: job.shard,
+    idFromPacketIndex: true,
+    onCreate: (id) => {
+      created.push(id);
+    },
+    onRecord,
+    signal: ac.signal,
+    // Called before every refill of the read buffer and every 65 536 packets: `packets` have all
+    // gone through the tracker, so every flow created by then has been reported.
+    onProgress: (bytesRead, total, packets) => {
+      watermark = packets;
+      if (job.progress) progress = [bytesRead, total ?? -1, packets];
+      flush();
+    },
+  });
+  watermark = Infinity;
+  flush();
+  const done: DoneMsg = {
+    t: 'done',
+    result: {
+      captures: res.captures.map(toWireInfo),
+      layers: res.layers,
+      firstSec: res.firstSec,
+      firstNsec: res.firstNsec,
+      lastSec: res.lastSec,
+      lastNsec: res.lastNsec,
+      evicted: res.evicted,
+      interrupted: res.interrupted,
+    },
+    stuck: stuckSides,
+  };
+  port.postMessage(done);
+}
+
+if (parentPort !== null) {
+  run(workerData as ShardJob).catch((e: unknown) => {
+    const msg: FailMsg = { t: 'fail', error: toWireError(e) };
+    parentPort!.postMessage(msg);
+  });
+}
