@@ -107,6 +107,8 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     // --sort/--limit need the records here, so those stay in one thread.
     const shardable = (format === 'ndjson' || format === 'csv') && !sort && limit === Infinity;
     const workers = workerCount(a, shardable);
+    // For tests and diagnosis: which path ran (the outputs of both must be the same).
+    if (process.env.SYNFIN_DEBUG_WORKERS) process.stderr.write(`synfin: debug: flows in ${workers} thread${workers === 1 ? '' : 's'}\n`);
     let stuckSides = 0;
     let res;
     if (workers > 1) {
