@@ -186,11 +186,20 @@ export class Conn {
   /** null once frozen. */
   zeek: ZeekConn | null;
   /**
-   * Sequence-analysis results taken when the connection closed (both sides CLOSED / TIME_WAIT /
-   * unseen), after which the analysis object is dropped so a connection waiting out TIME_WAIT holds
-   * little memory. Zeek's view stays live to the end.
+   * Sequence-analysis results for buildRecord when the analysis was frozen (set by the tracker
+   * just before the record is built, from `frozen`).
    */
   frozenAnalysis: PerSide<DirectionAnalysis> | null = null;
+  /**
+   * The sequence analysis, frozen when the connection closed (both sides CLOSED / TIME_WAIT /
+   * unseen): `analysis` is then null, so later packets no longer reach it, and its results are
+   * those of the freeze time (frozenSec/Nsec). Kept as the object rather than as its results, so
+   * that a connection waiting out TIME_WAIT allocates nothing that would die in the old generation.
+   * Zeek's view stays live to the end.
+   */
+  frozen: TcpSeqAnalysis | null = null;
+  frozenSec = 0;
+  frozenNsec = 0;
 
   /** First FIN of the connection: which side sent it (−1 none). */
   firstFinBy = -1;
@@ -264,6 +273,9 @@ export class Conn {
     this.analysis = null;
     this.zeek = zeek;
     this.frozenAnalysis = null;
+    this.frozen = null;
+    this.frozenSec = 0;
+    this.frozenNsec = 0;
     this.firstFinBy = -1;
     this.resetBy = -1;
     this.resetFrame = 0;

@@ -363,6 +363,13 @@ export class FlowTracker {
     c.done = true;
     this.unlink(c);
     if (removeFromTable) this.table.delete(c.keyHash, c);
+    if (c.frozen !== null) {
+      try {
+        c.frozenAnalysis = c.frozen.result(c.frozenSec, c.frozenNsec);
+      } catch {
+        c.frozenAnalysis = null;
+      }
+    }
     const r = buildRecord(c, refSec, refNsec, this.o.transitions);
     // Nothing may keep a finished connection (or its analysers) alive: clear its timer entries.
     if (c.lingerAt >= 0) this.linger.clear(c.lingerAt, c);
@@ -370,10 +377,12 @@ export class FlowTracker {
     if (c.s1.twAt >= 0) this.tw.clear(c.s1.twAt, c);
     // The record holds none of these objects (buildRecord copies what it needs): reuse them.
     if (c.analysis !== null) this.recycleAnalysis(c.analysis);
+    if (c.frozen !== null) this.recycleAnalysis(c.frozen);
     if (this.freeZeeks.length < POOL_MAX) this.freeZeeks.push(c.zeek!);
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
+    c.frozen = null;
     c.transitions = null;
     if (this.freeConns.length < POOL_MAX) this.freeConns.push(c);
     this.o.onRecord(r);
@@ -805,15 +814,13 @@ export class FlowTracker {
     this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
   }
 
+  /** Later packets no longer reach the sequence analysis; the record gets its results as of now (release()). */
   private freeze(c: Conn, sec: number, nsec: number): void {
-    try {
-      c.frozenAnalysis = c.analysis!.result(sec, nsec);
-    } catch {
-      c.frozenAnalysis = null;
-    }
+    c.frozen = c.analysis;
+    c.frozenSec = sec;
+    c.frozenNsec = nsec;
     // Zeek's view stays live (≈0.8 KB): a RST or a retransmitted FIN after the close still adds its
     // history letter and counters, as Zeek logs them.
-    this.recycleAnalysis(c.analysis!);
     c.analysis = null;
   }
 
