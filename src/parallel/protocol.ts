@@ -56,14 +56,18 @@ export type WireError =
 
 /**
  * A batch of records. Record k has provisional id ids[k] (its first packet's global index); its
- * line without the id head is text[off_k, off_k + lens[k]) where off_k is the sum of the earlier
- * non-negative lengths; lens[k] = -1 for a record the filter dropped (it still takes its place in
- * the id order). `created`: provisional ids of the flows created since the previous batch,
- * ascending; `watermark`: every flow created at a packet ≤ it is in this or an earlier batch.
+ * line without the id head is the bytes [off_k, off_k + lens[k]) of `buf`, where off_k is the sum
+ * of the earlier non-negative lengths (UTF-8; all ASCII when `ascii`); lens[k] = -1 for a record
+ * the filter dropped (it still takes its place in the id order). `created`: provisional ids of the
+ * flows created since the previous batch, ascending; `watermark`: every flow created and every
+ * record made at a packet ≤ it is in this or an earlier batch. `buf` is transferred, and the main
+ * thread hands it back (ToWorker 'buf') for the next batches.
  */
 export interface BatchMsg {
   t: 'batch';
-  text: string;
+  buf: ArrayBuffer | null;
+  bytes: number;
+  ascii: boolean;
   n: number;
   ids: Float64Array;
   lens: Int32Array;
@@ -85,7 +89,7 @@ export interface FailMsg {
 }
 
 export type FromWorker = BatchMsg | DoneMsg | FailMsg;
-export type ToWorker = { t: 'abort' };
+export type ToWorker = { t: 'abort' } | { t: 'buf'; buf: ArrayBuffer };
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof CaptureError) return { kind: 'capture', file: e.file, offset: e.offset, reason: e.reason };

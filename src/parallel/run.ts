@@ -93,16 +93,21 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       try {
         if (m.t === 'batch') {
           merger.created(s, m.created);
-          const text = m.text;
-          let off = 0;
-          for (let k = 0; k < m.n; k++) {
-            const len = m.lens[k];
-            if (len < 0) merger.record(s, m.ids[k], null);
-            else {
-              merger.record(s, m.ids[k], text.slice(off, off + len));
-              off += len;
+          if (m.buf !== null) {
+            const text = Buffer.from(m.buf, 0, m.bytes);
+            const enc = m.ascii ? 'latin1' : 'utf8';
+            let off = 0;
+            for (let k = 0; k < m.n; k++) {
+              const len = m.lens[k];
+              if (len < 0) merger.record(s, m.ids[k], null);
+              else {
+                merger.record(s, m.ids[k], text.toString(enc, off, off + len));
+                off += len;
+              }
             }
-          }
+            const back: ToWorker = { t: 'buf', buf: m.buf };
+            workers[s].postMessage(back, [m.buf]);
+          } else for (let k = 0; k < m.n; k++) merger.record(s, m.ids[k], null);
           merger.watermark(s, m.watermark);
           merger.release();
           if (m.progress !== null && o.onProgress) o.onProgress(m.progress[0], m.progress[1] < 0 ? null : m.progress[1], m.progress[2]);

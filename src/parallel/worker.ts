@@ -16,9 +16,9 @@ import { StuckCollector } from '../report/stuck.js';
 import { recordFilter } from '../report/where.js';
 import { toWireError, toWireInfo, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
 
-/** A batch goes out at this many records or characters of text, and whenever the reader refills. */
-const BATCH_RECORDS = 512;
-const BATCH_CHARS = 256 * 1024;
+/** A batch goes out at this many records or bytes of text, and whenever the reader refills. */
+const BATCH_RECORDS = 4096;
+const BATCH_BYTES = 1 << 20;
 
 /** What precedes the id in a line of the format (the id's digits and this head are stripped). */
 export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
@@ -26,8 +26,13 @@ export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
 async function run(job: ShardJob): Promise<void> {
   const port = parentPort!;
   const ac = new AbortController();
+  // Text buffers come back from the main thread once it has read them (transferring a buffer costs
+  // nothing; cloning a string copies it twice, and allocating a fresh buffer each batch faults in
+  // fresh pages).
+  const spare: ArrayBuffer[] = [];
   port.on('message', (m: ToWorker) => {
     if (m && m.t === 'abort') ac.abort();
+    else if (m && m.t === 'buf' && spare.length < 8) spare.push(m.buf);
   });
   port.unref(); // the analysis keeps the thread alive, not the port
 
@@ -37,31 +42,42 @@ async function run(job: ShardJob): Promise<void> {
   const format = job.format === 'csv' ? csvRow : ndjsonLine;
   const head = ID_HEAD[job.format];
 
-  let parts: string[] = [];
-  let chars = 0;
+  let buf: Buffer | null = null;
+  let used = 0;
+  let ascii = true;
   let ids: number[] = [];
   let lens: number[] = [];
   let created: number[] = [];
   let watermark = 0;
   let progress: [number, number, number] | null = null;
 
+  const take = (need: number): Buffer => {
+    for (let i = 0; i < spare.length; i++) {
+      if (spare[i].byteLength >= need) return Buffer.from(spare.splice(i, 1)[0]);
+    }
+    return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
+  };
+
   const flush = () => {
     const idA = Float64Array.from(ids);
     const lenA = Int32Array.from(lens);
     const crA = Float64Array.from(created);
-    const msg: BatchMsg = { t: 'batch', text: parts.join(''), n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
-    parts = [];
-    chars = 0;
+    const ab = buf !== null ? (buf.buffer as ArrayBuffer) : null;
+    const msg: BatchMsg = { t: 'batch', buf: ab, bytes: used, ascii, n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
+    buf = null;
+    used = 0;
+    ascii = true;
     ids = [];
     lens = [];
     created = [];
     progress = null;
-    port.postMessage(msg, [idA.buffer, lenA.buffer, crA.buffer]);
+    const transfer: ArrayBuffer[] = [idA.buffer, lenA.buffer, crA.buffer];
+    if (ab !== null) transfer.push(ab);
+    port.postMessage(msg, transfer);
   };
 
   const onRecord = (r: FlowRecord) => {
     const keep = filter === null || filter(r);
-    ids.push(r.id);
     if (keep) {
       if (stuck !== null) {
         if (stuck.isStuck(r, 'client')) stuckSides++;
@@ -72,11 +88,16 @@ async function run(job: ShardJob): Promise<void> {
       // The main thread writes the final id in place of the provisional one: the line must begin with it.
       if (!line.startsWith(h)) throw new Error(`a ${job.format} line does not begin with its id (${JSON.stringify(line.slice(0, 20))})`);
       const rest = line.slice(h.length);
-      parts.push(rest);
-      lens.push(rest.length);
-      chars += rest.length;
+      const bytes = Buffer.byteLength(rest, 'utf8');
+      if (buf !== null && used + bytes > buf.length) flush();
+      if (buf === null) buf = take(bytes);
+      buf.write(rest, used, 'utf8');
+      used += bytes;
+      if (bytes !== rest.length) ascii = false;
+      lens.push(bytes);
     } else lens.push(-1);
-    if (ids.length >= BATCH_RECORDS || chars >= BATCH_CHARS) flush();
+    ids.push(r.id);
+    if (ids.length >= BATCH_RECORDS) flush();
   };
 
   const res = await analyze(job.inputs, {
