@@ -177,11 +177,13 @@ export class FlowTracker {
   /**
    * Objects of released connections, reused by create() (reset to their fresh state): a
    * connection outlives a scavenge, so without reuse its ~3 KB of state would be promoted and die
-   * in the old generation, the bulk of the GC work on connection-heavy captures. Bounded.
+   * in the old generation, the bulk of the GC work on connection-heavy captures. Bounded. A Conn
+   * is reused with its own ZeekConn and TcpSeqAnalysis (same index; null for a UDP/ICMP flow's):
+   * objects allocated together stay near each other in memory, fewer cache misses per packet.
    */
   private readonly freeConns: Conn[] = [];
-  private readonly freeAnalyses: TcpSeqAnalysis[] = [];
   private readonly freeZeeks: ZeekConn[] = [];
+  private readonly freeAnalyses: (TcpSeqAnalysis | null)[] = [];
 
   private readonly twWhole: number;
   private readonly twFracNs: number;
@@ -376,20 +378,17 @@ export class FlowTracker {
     if (c.s0.twAt >= 0) this.tw.clear(c.s0.twAt, c);
     if (c.s1.twAt >= 0) this.tw.clear(c.s1.twAt, c);
     // The record holds none of these objects (buildRecord copies what it needs): reuse them.
-    if (c.analysis !== null) this.recycleAnalysis(c.analysis);
-    if (c.frozen !== null) this.recycleAnalysis(c.frozen);
-    if (this.freeZeeks.length < POOL_MAX) this.freeZeeks.push(c.zeek!);
+    if (this.freeConns.length < POOL_MAX) {
+      this.freeConns.push(c);
+      this.freeZeeks.push(c.zeek!);
+      this.freeAnalyses.push(c.analysis ?? c.frozen);
+    }
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
     c.frozen = null;
     c.transitions = null;
-    if (this.freeConns.length < POOL_MAX) this.freeConns.push(c);
     this.o.onRecord(r);
-  }
-
-  private recycleAnalysis(a: TcpSeqAnalysis): void {
-    if (this.freeAnalyses.length < POOL_MAX) this.freeAnalyses.push(a);
   }
 
   // ---------------------------------------------------------------- LRU lists
@@ -488,12 +487,14 @@ export class FlowTracker {
       this.table.get();
     }
     const id = this.o.idFromPacketIndex ? this.packetIndex : ++this.nextId;
-    let zeek = this.freeZeeks.pop();
-    if (zeek !== undefined) zeek.reset(PROTO_NAMES[kind]);
-    else zeek = new ZeekConn(PROTO_NAMES[kind]);
     let c = this.freeConns.pop();
-    if (c !== undefined) c.reset(id, kind, this.table.hash(), zeek);
-    else c = new Conn(id, kind, this.table.hash(), zeek);
+    let analysis: TcpSeqAnalysis | null = null;
+    if (c !== undefined) {
+      const zeek = this.freeZeeks.pop()!;
+      analysis = this.freeAnalyses.pop()!;
+      zeek.reset(PROTO_NAMES[kind]);
+      c.reset(id, kind, this.table.hash(), zeek);
+    } else c = new Conn(id, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
     c.clientIsLo = srcIsClient === this.table.srcIsLo;
     c.directionInferred = inferred;
     c.ipVersion = p.ipVersion === 6 ? 6 : 4;
@@ -515,9 +516,8 @@ export class FlowTracker {
     c.lastNsec = rec.tsNsec;
     c.lastT = t;
     if (kind === Kind.TCP) {
-      const a = this.freeAnalyses.pop();
-      if (a !== undefined) a.reset();
-      c.analysis = a ?? new TcpSeqAnalysis();
+      if (analysis !== null) analysis.reset();
+      c.analysis = analysis ?? new TcpSeqAnalysis();
     }
     if (this.o.transitions) c.transitions = [];
     if (this.o.trace !== undefined && this.o.onPacket !== undefined) {
