@@ -10,6 +10,9 @@ import type { FilterSpec } from '../report/where.js';
 /** The formats a shard can write: both start each line with the record id (`{"id":N,` / `N,`). */
 export type ShardFormat = 'ndjson' | 'csv';
 
+/** What precedes the id in a line of the format (workers strip it with the id's digits; ByteSink writes it back). */
+export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
+
 /** workerData of a shard worker. */
 export interface ShardJob {
   inputs: string[];

@@ -8,6 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AnalysisResult } from '../pipeline.js';
 import type { FilterSpec } from '../report/where.js';
+import { LineBytes } from './lines.js';
 import { ShardMerger } from './merge.js';
 import {
   fromWireError, fromWireInfo,
@@ -29,8 +30,12 @@ export interface ShardedOptions {
   maxConnections: number;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number | null, packets: number) => void;
-  /** Each record with its final id: its whole line, or null when the filter dropped it. */
-  onLine: (id: number, line: string | null) => void;
+  /**
+   * Each record with its final id: its line without the id head (ByteSink writes the head and the
+   * id), or null when the filter dropped it. The bytes stay valid after the call (a line not
+   * written by then is copied out of the batch buffer before the buffer is reused).
+   */
+  onLine: (id: number, line: LineBytes | null) => void;
 }
 
 export interface ShardedResult {
@@ -45,9 +50,12 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
   const n = o.workers;
-  const head = o.format === 'ndjson' ? '{"id":' : '';
   const onLine = o.onLine;
-  const merger = new ShardMerger<string | null>(n, (id, rest) => onLine(id, rest === null ? null : head + id + rest));
+  const merger = new ShardMerger<LineBytes | null>(n, (id, line) => {
+    if (line !== null) line.id = id;
+    onLine(id, line);
+  });
+  let refs: LineBytes[] = [];
   const results: (WireResult | null)[] = new Array(n).fill(null);
   let stuck = 0;
   let finished = 0;
@@ -95,21 +103,28 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
           merger.created(s, m.created);
           if (m.buf !== null) {
             const text = Buffer.from(m.buf, 0, m.bytes);
-            const enc = m.ascii ? 'latin1' : 'utf8';
             let off = 0;
             for (let k = 0; k < m.n; k++) {
               const len = m.lens[k];
               if (len < 0) merger.record(s, m.ids[k], null);
               else {
-                merger.record(s, m.ids[k], text.toString(enc, off, off + len));
+                const l = new LineBytes(text, off, len);
+                refs.push(l);
+                merger.record(s, m.ids[k], l);
                 off += len;
               }
             }
-            const back: ToWorker = { t: 'buf', buf: m.buf };
-            workers[s].postMessage(back, [m.buf]);
           } else for (let k = 0; k < m.n; k++) merger.record(s, m.ids[k], null);
           merger.watermark(s, m.watermark);
           merger.release();
+          if (m.buf !== null) {
+            // The lines not written yet wait in the merge or the Reorder: copy them out, then the
+            // worker may refill the buffer.
+            for (const l of refs) l.detach();
+            refs = [];
+            const back: ToWorker = { t: 'buf', buf: m.buf };
+            workers[s].postMessage(back, [m.buf]);
+          }
           if (m.progress !== null && o.onProgress) o.onProgress(m.progress[0], m.progress[1] < 0 ? null : m.progress[1], m.progress[2]);
         } else if (m.t === 'done') {
           results[s] = m.result;

@@ -14,14 +14,12 @@ import { csvRow } from '../report/csv.js';
 import { ndjsonLine } from '../report/json.js';
 import { StuckCollector } from '../report/stuck.js';
 import { recordFilter } from '../report/where.js';
-import { toWireError, toWireInfo, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+import { ID_HEAD, toWireError, toWireInfo, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
 
 /** A batch goes out at this many records or bytes of text, and whenever the reader refills. */
 const BATCH_RECORDS = 4096;
 const BATCH_BYTES = 1 << 20;
 
-/** What precedes the id in a line of the format (the id's digits and this head are stripped). */
-export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
 
 async function run(job: ShardJob): Promise<void> {
   const port = parentPort!;

@@ -11,6 +11,8 @@ import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
 import { flowTable } from '../../report/table.js';
 import { Reorder } from '../../report/reorder.js';
+import { ByteSink, type LineBytes } from '../../parallel/lines.js';
+import { ID_HEAD } from '../../parallel/protocol.js';
 import { parseSort, recordFilter, type FilterSpec, type Predicate } from '../../report/where.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
 import { parseAddress } from '../address.js';
@@ -112,13 +114,25 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     let stuckSides = 0;
     let res;
     if (workers > 1) {
+      // Lines stay bytes from the workers' buffers to stdout (parallel/lines.ts); the same Reorder
+      // puts them in id order. The CSV header goes out through `out` first.
+      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b) => {
+        out.flush();
+        process.stdout.write(b);
+      });
+      const lines = new Reorder<LineBytes>((l) => {
+        start();
+        sink.line(l);
+      });
       const sh = await runSharded(a, workers, {
         format: format as 'ndjson' | 'csv',
         filter: filter ? filterSpec(a) : null,
         stuckAfter: a['fail-on'] === 'stuck' ? a['stuck-after'] : null,
-        onLine: (id, s) => reorder.push(id, s),
+        onLine: (id, l) => lines.push(id, l),
         controller: ac,
       });
+      lines.flush();
+      sink.flush();
       res = sh.result;
       stuckSides = sh.stuck;
     } else {
