@@ -116,9 +116,9 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     if (workers > 1) {
       // Lines stay bytes from the workers' buffers to stdout (parallel/lines.ts); the same Reorder
       // puts them in id order. The CSV header goes out through `out` first.
-      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b) => {
+      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b, done) => {
         out.flush();
-        process.stdout.write(b);
+        process.stdout.write(b, done);
       });
       const lines = new Reorder<LineBytes>((l) => {
         start();
