@@ -28,7 +28,17 @@ export interface ShardJob {
   stuckAfter: number | null;
   /** Send progress (bytes read, total, packets) with each batch (worker 0 when a bar is shown). */
   progress: boolean;
+  /**
+   * Flow control: Int32 per shard, the batches this shard may still post before the main thread
+   * has handled earlier ones (the main thread adds one back per batch handled). Bounds the memory
+   * of batches queued for a main thread blocked on a slow stdout, as one thread is bounded by
+   * blocking in its own write.
+   */
+  credits: SharedArrayBuffer;
 }
+
+/** Batches a shard may have posted and not yet seen handled (≤ 1 MiB of text each). */
+export const BATCH_CREDITS = 16;
 
 /** A capture error as plain data (CaptureError's own fields do not survive structured clone). */
 export interface WireCaptureError {

@@ -11,7 +11,7 @@ import type { FilterSpec } from '../report/where.js';
 import { LineBytes } from './lines.js';
 import { ShardMerger } from './merge.js';
 import {
-  fromWireError, fromWireInfo,
+  BATCH_CREDITS, fromWireError, fromWireInfo,
   type FromWorker, type ShardFormat, type ShardJob, type ToWorker, type WireResult,
 } from './protocol.js';
 
@@ -60,6 +60,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
   let stuck = 0;
   let finished = 0;
   const workers: Worker[] = [];
+  const credits = new Int32Array(new SharedArrayBuffer(4 * n)).fill(BATCH_CREDITS);
 
   return new Promise<ShardedResult>((resolve, reject) => {
     let settled = false;
@@ -76,7 +77,12 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         reject(err);
         return;
       }
-      merger.release(); // every watermark is Infinity now
+      try {
+        merger.release(); // every watermark is Infinity now (nothing is left normally)
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
       const r0 = results[0]!;
       const captures = r0.captures.map(fromWireInfo);
       resolve({
@@ -125,6 +131,8 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
             const back: ToWorker = { t: 'buf', buf: m.buf };
             workers[s].postMessage(back, [m.buf]);
           }
+          Atomics.add(credits, s, 1);
+          Atomics.notify(credits, s);
           if (m.progress !== null && o.onProgress) o.onProgress(m.progress[0], m.progress[1] < 0 ? null : m.progress[1], m.progress[2]);
         } else if (m.t === 'done') {
           results[s] = m.result;
@@ -151,6 +159,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         filter: o.filter,
         stuckAfter: o.stuckAfter,
         progress: s === 0 && o.onProgress !== undefined,
+        credits: credits.buffer as SharedArrayBuffer,
       };
       const w = new Worker(WORKER_URL, { workerData: job });
       workers.push(w);

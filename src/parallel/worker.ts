@@ -56,7 +56,12 @@ async function run(job: ShardJob): Promise<void> {
     return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
   };
 
+  const credits = new Int32Array(job.credits);
+  const me = job.shard.index;
   const flush = () => {
+    // Wait (this thread only) while the main thread has BATCH_CREDITS of our batches unhandled.
+    while (Atomics.load(credits, me) <= 0) Atomics.wait(credits, me, 0, 1000);
+    Atomics.sub(credits, me, 1);
     const idA = Float64Array.from(ids);
     const lenA = Int32Array.from(lens);
     const crA = Float64Array.from(created);
