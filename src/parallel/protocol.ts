@@ -70,7 +70,7 @@ export type WireError =
 /**
  * A batch of records. Record k has provisional id ids[k] (its first packet's global index); its
  * line without the id head is the bytes [off_k, off_k + lens[k]) of `buf`, where off_k is the sum
- * of the earlier non-negative lengths (UTF-8; all ASCII when `ascii`); lens[k] = -1 for a record
+ * of the earlier non-negative lengths (UTF-8, written to stdout as they are); lens[k] = -1 for a record
  * the filter dropped (it still takes its place in the id order). `created`: provisional ids of the
  * flows created since the previous batch, ascending; `watermark`: every flow created and every
  * record made at a packet ≤ it is in this or an earlier batch. `buf` is transferred, and the main
@@ -80,7 +80,6 @@ export interface BatchMsg {
   t: 'batch';
   buf: ArrayBuffer | null;
   bytes: number;
-  ascii: boolean;
   n: number;
   ids: Float64Array;
   lens: Int32Array;

@@ -42,7 +42,6 @@ async function run(job: ShardJob): Promise<void> {
 
   let buf: Buffer | null = null;
   let used = 0;
-  let ascii = true;
   let ids: number[] = [];
   let lens: number[] = [];
   let created: number[] = [];
@@ -66,10 +65,9 @@ async function run(job: ShardJob): Promise<void> {
     const lenA = Int32Array.from(lens);
     const crA = Float64Array.from(created);
     const ab = buf !== null ? (buf.buffer as ArrayBuffer) : null;
-    const msg: BatchMsg = { t: 'batch', buf: ab, bytes: used, ascii, n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
+    const msg: BatchMsg = { t: 'batch', buf: ab, bytes: used, n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
     buf = null;
     used = 0;
-    ascii = true;
     ids = [];
     lens = [];
     created = [];
@@ -96,7 +94,6 @@ async function run(job: ShardJob): Promise<void> {
       if (buf === null) buf = take(bytes);
       buf.write(rest, used, 'utf8');
       used += bytes;
-      if (bytes !== rest.length) ascii = false;
       lens.push(bytes);
     } else lens.push(-1);
     ids.push(r.id);
