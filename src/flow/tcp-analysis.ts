@@ -66,8 +66,12 @@ class Dir {
   ackFlagSeen = 0;
   rcvNxt = 0;
   // unacknowledged segments (ring buffer, bounded, grown on demand)
-  /** [seq of entries 0 … cap−1, then their nextseq], cap a power of two; null until first use. */
-  ual: Uint32Array | null = null;
+  /**
+   * [seq of entries 0 … cap−1, then their nextseq] as int32, cap a power of two; null until first
+   * use. A plain array of small integers: ~120 bytes for the first 4 entries, where a Uint32Array
+   * costs ~250 (its ArrayBuffer and backing store), and a connection has two.
+   */
+  ual: number[] | null = null;
   ualCount = 0;
   ualHead = 0;
   ualSorted = 1;
@@ -456,7 +460,7 @@ export class TcpSeqAnalysis {
     let u = F.ual;
     if (u === null || count === u.length >> 1) {
       const cap = u === null ? 4 : Math.min(u.length, MAX_UNACKED_SEGMENTS);
-      const nu = new Uint32Array(2 * cap);
+      const nu = zeros(2 * cap);
       if (u !== null) {
         const oc = u.length >> 1;
         const mask = oc - 1;
@@ -636,6 +640,11 @@ export class TcpSeqAnalysis {
       seqBytes: 0,
     };
   }
+}
+
+/** A packed array of exactly n zeros (small integers, unboxed; push() would over-allocate). */
+function zeros(n: number): number[] {
+  return Array.from({ length: n }, () => 0);
 }
 
 /** How many skipped gaps each direction remembers (the oldest is forgotten beyond it). */
