@@ -189,6 +189,18 @@ describe('flows --workers 2 gives the bytes of one thread', () => {
     }
   });
 
+  it('analysis options reach the workers: --time-wait, --idle-timeout, --vlan-key', () => {
+    // A 5 s TIME_WAIT and a 3 s idle timeout end many connections earlier (other states, other
+    // release order); the one-thread output with them differs from the default one, so each option
+    // is seen to have an effect, and the sharded run must match it.
+    const base = run(['flows', many, '--format', 'ndjson', '--workers', '1']).stdout;
+    for (const opt of [['--time-wait', '5'], ['--idle-timeout', '3']]) {
+      const one = same(['flows', many, '--format', 'ndjson', ...opt]);
+      expect(one.stdout === base, opt.join(' ')).toBe(false);
+    }
+    same(['flows', many, '--format', 'csv', '--vlan-key', '--time-wait', '240']);
+  });
+
   it('--fail-on stuck: the same exit code (1: the half-closed connections are stuck)', () => {
     const one = same(['flows', many, '--format', 'ndjson', '--fail-on', 'stuck']);
     expect(one.code).toBe(1);
