@@ -114,12 +114,9 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     let stuckSides = 0;
     let res;
     if (workers > 1) {
-      // Lines stay bytes from the workers' buffers to stdout (parallel/lines.ts); the same Reorder
-      // puts them in id order. The CSV header goes out through `out` first.
-      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b, done) => {
-        out.flush();
-        process.stdout.write(b, done);
-      });
+      // Lines stay bytes from the workers' buffers to the output (parallel/lines.ts); the same
+      // Reorder puts them in id order.
+      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b, from, to) => out.writeBytes(b, from, to));
       const lines = new Reorder<LineBytes>((l) => {
         start();
         sink.line(l);
@@ -132,7 +129,6 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
         controller: ac,
       });
       lines.flush();
-      sink.flush();
       res = sh.result;
       stuckSides = sh.stuck;
     } else {
