@@ -225,6 +225,14 @@ describe('flows --workers 2 gives the bytes of one thread', () => {
     same(['flows', f, '--format', 'csv']);
   });
 
+  it('a capture without packets: the CSV header alone (or nothing), exit 0; with another file: that file\'s flows', () => {
+    const empty = writeTemp(dir, 'empty.pcap', writePcap([]));
+    const csv = same(['flows', empty, '--format', 'csv']);
+    expect(csv.stdout.split('\r\n')).toEqual([expect.stringMatching(/^id,proto,/), '']);
+    expect(same(['flows', empty, '--format', 'ndjson']).stdout).toBe('');
+    same(['flows', empty, 'fixtures/demo.pcapng', '--format', 'ndjson']);
+  });
+
   it('a truncated last record: the same warning, exit 0', () => {
     const bytes = readFileSync(many);
     const f = writeTemp(dir, 'cut.pcap', bytes.subarray(0, bytes.length - 10));
