@@ -100,8 +100,20 @@ export interface FailMsg {
   error: WireError;
 }
 
-export type FromWorker = BatchMsg | DoneMsg | FailMsg;
-export type ToWorker = { t: 'abort' } | { t: 'buf'; buf: ArrayBuffer };
+/**
+ * Stopping on Ctrl-C: every shard must stop after the same packet, or the records of one shard
+ * would cover more of the capture than the others'. A shard told to abort reports where it is at
+ * its next progress call (`at`: packets processed) and waits; the main thread answers all of them
+ * with the furthest position (`stopAt`); each stops when it gets there (the shards' progress calls
+ * fall on the same packet counts, since they read the same bytes with the same buffers).
+ */
+export interface AtMsg {
+  t: 'at';
+  packets: number;
+}
+
+export type FromWorker = BatchMsg | DoneMsg | FailMsg | AtMsg;
+export type ToWorker = { t: 'abort' } | { t: 'buf'; buf: ArrayBuffer } | { t: 'stopAt'; packets: number };
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof CaptureError) return { kind: 'capture', file: e.file, offset: e.offset, reason: e.reason };

@@ -102,10 +102,29 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       });
     };
 
+    // Ctrl-C: each running shard's position once it has stopped to wait (protocol.ts AtMsg).
+    const at: (number | null)[] = new Array(n).fill(null);
+    let stopSent = false;
+    const decideStop = () => {
+      if (stopSent) return;
+      let target = 0;
+      for (let s = 0; s < n; s++) {
+        if (results[s] !== null) target = Infinity; // read to the end: so must the others
+        else if (at[s] === null) return;
+        else target = Math.max(target, at[s]!);
+      }
+      stopSent = true;
+      const m: ToWorker = { t: 'stopAt', packets: target };
+      for (let s = 0; s < n; s++) if (results[s] === null) workers[s].postMessage(m);
+    };
+
     const onMessage = (s: number, m: FromWorker) => {
       if (settled) return;
       try {
-        if (m.t === 'batch') {
+        if (m.t === 'at') {
+          at[s] = m.packets;
+          decideStop();
+        } else if (m.t === 'batch') {
           merger.created(s, m.created);
           if (m.buf !== null) {
             const text = Buffer.from(m.buf, 0, m.bytes);
@@ -138,6 +157,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
           results[s] = m.result;
           stuck += m.stuck;
           if (++finished === n) end(null);
+          else if (at.some((x) => x !== null)) decideStop();
         } else if (m.t === 'fail') {
           end(fromWireError(m.error));
         }

@@ -7,14 +7,18 @@
  * which the main thread writes with the flow's final id (merge.ts), in batches: one postMessage
  * per batch, since a structured clone per record costs about as much as formatting it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { analyze } from '../pipeline.js';
 import type { FlowRecord } from '../flow/types.js';
 import { csvRow } from '../report/csv.js';
 import { ndjsonLine } from '../report/json.js';
 import { StuckCollector } from '../report/stuck.js';
 import { recordFilter } from '../report/where.js';
-import { ID_HEAD, toWireError, toWireInfo, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+import { ID_HEAD, toWireError, toWireInfo, type AtMsg, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+
+/** How long a shard waits for the agreed stop position before it stops where it is. */
+const STOP_WAIT_MS = 10_000;
+const NAP = new Int32Array(new SharedArrayBuffer(4));
 
 /** A batch goes out at this many records or bytes of text, and whenever the reader refills. */
 const BATCH_RECORDS = 4096;
@@ -28,10 +32,17 @@ async function run(job: ShardJob): Promise<void> {
   // nothing; cloning a string copies it twice, and allocating a fresh buffer each batch faults in
   // fresh pages).
   const spare: ArrayBuffer[] = [];
-  port.on('message', (m: ToWorker) => {
-    if (m && m.t === 'abort') ac.abort();
-    else if (m && m.t === 'buf' && spare.length < 8) spare.push(m.buf);
-  });
+  /** Ctrl-C: asked to stop (protocol.ts AtMsg), and the packet count to stop at once agreed (-1: not yet). */
+  let stopping = false;
+  let stopAt = -1;
+  const onMessage = (m: ToWorker) => {
+    if (!m) return;
+    if (m.t === 'abort') stopping = true;
+    else if (m.t === 'buf') {
+      if (spare.length < 8) spare.push(m.buf);
+    } else if (m.t === 'stopAt') stopAt = m.packets;
+  };
+  port.on('message', onMessage);
   port.unref(); // the analysis keeps the thread alive, not the port
 
   const filter = job.filter ? recordFilter(job.filter) : null;
@@ -118,6 +129,21 @@ async function run(job: ShardJob): Promise<void> {
       watermark = packets;
       if (job.progress) progress = [bytesRead, total ?? -1, packets];
       flush();
+      if (stopping && stopAt < 0) {
+        // Say where we are and wait for the main thread's decision (synchronously: this is a
+        // callback of the read loop; messages are taken off the port by hand meanwhile).
+        const at: AtMsg = { t: 'at', packets };
+        port.postMessage(at);
+        const t0 = Date.now();
+        while (stopAt < 0) {
+          const r = receiveMessageOnPort(port);
+          if (r !== undefined) onMessage(r.message as ToWorker);
+          else if (Date.now() - t0 > STOP_WAIT_MS) stopAt = packets; // the main thread is gone or stuck: stop here
+          else Atomics.wait(NAP, 0, 0, 10);
+        }
+      }
+      // Aborting here stops analyze() at the end of the bytes it holds, the same place in every shard.
+      if (stopAt >= 0 && packets >= stopAt && !ac.signal.aborted) ac.abort();
     },
   });
   watermark = Infinity;
