@@ -33,10 +33,9 @@ export class SideState {
   isn = 0;
   /** Sequence number the FIN occupies (int32, as isn); the ACK of the FIN is finSeq + 1. */
   finSeq = 0;
-  /** TIME_WAIT expiry (float seconds of capture time), valid while state === TIME_WAIT, and its exact time. */
-  twExpT = 0;
   /** Absolute index of its latest entry in the TIME_WAIT timer queue (−1 none). */
   twAt = -1;
+  /** TIME_WAIT expiry (capture time), valid while state === TIME_WAIT; as float seconds: twExpT. */
   twExpSec = 0;
   twExpNsec = 0;
 
@@ -64,7 +63,6 @@ export class SideState {
     this.bits = 0;
     this.isn = 0;
     this.finSeq = 0;
-    this.twExpT = 0;
     this.twAt = -1;
     this.twExpSec = 0;
     this.twExpNsec = 0;
@@ -74,6 +72,15 @@ export class SideState {
     this.synDataBytes = 0;
     this.optMss = -1;
     this.optWscale = -1;
+  }
+
+  /**
+   * Float seconds of twExpSec/twExpNsec (as the tracker computes every time: sec + nsec·1e-9). A
+   * getter, not a field: a number field holding a non-integer is a separate heap box in V8, one
+   * more cache line to fetch.
+   */
+  get twExpT(): number {
+    return this.twExpSec + this.twExpNsec * 1e-9;
   }
 
   get synSeen(): boolean {
@@ -171,7 +178,6 @@ export class Conn {
   startNsec = 0;
   lastSec = 0;
   lastNsec = 0;
-  lastT = 0;
 
   /** The client's and the server's side (no array: one object fewer to reach per packet). */
   readonly s0 = new SideState();
@@ -220,8 +226,7 @@ export class Conn {
 
   transitions: Transition[] | null = null;
 
-  /** The fate is final (closed): time it became so (float seconds; −1 = not final). */
-  finalT = -1;
+  /** When the fate became final (closed); valid while `isFinal` (see finalT). */
   finalSec = 0;
   finalNsec = 0;
   /** Absolute index of its latest entry in the linger queue (−1 none). */
@@ -267,7 +272,6 @@ export class Conn {
     this.startNsec = 0;
     this.lastSec = 0;
     this.lastNsec = 0;
-    this.lastT = 0;
     this.s0.reset();
     this.s1.reset();
     this.analysis = null;
@@ -289,13 +293,30 @@ export class Conn {
     this.hsAckSec = -1;
     this.hsAckNsec = 0;
     this.transitions = null;
-    this.finalT = -1;
     this.finalSec = 0;
     this.finalNsec = 0;
     this.lingerAt = -1;
     this.prev = null;
     this.next = null;
     this.gen = (this.gen + 1) | 0;
+  }
+
+  // Float seconds (sec + nsec·1e-9, computed as the tracker computes a packet's time) as getters
+  // over the exact pairs: a number field holding a non-integer is a separate heap box in V8, and
+  // these are read for every packet.
+  /** Time of the latest packet (float seconds). */
+  get lastT(): number {
+    return this.lastSec + this.lastNsec * 1e-9;
+  }
+  /** When the fate became final (float seconds); −1 = not final. */
+  get finalT(): number {
+    return this.isFinal ? this.finalSec + this.finalNsec * 1e-9 : -1;
+  }
+  /** The fate is final at finalSec/finalNsec. */
+  setFinal(sec: number, nsec: number): void {
+    this.isFinal = true;
+    this.finalSec = sec;
+    this.finalNsec = nsec;
   }
 
   /** The key's lo endpoint is the client. */
@@ -375,6 +396,13 @@ export class Conn {
   }
   set done(v: boolean) {
     this.bits = v ? this.bits | 2048 : this.bits & ~2048;
+  }
+  /** All sides CLOSED (or unseen): the fate is final (finalSec/finalNsec). */
+  get isFinal(): boolean {
+    return (this.bits & 4096) !== 0;
+  }
+  set isFinal(v: boolean) {
+    this.bits = v ? this.bits | 4096 : this.bits & ~4096;
   }
 }
 

@@ -144,7 +144,8 @@ class TimerQueue {
   }
 }
 
-function isFinal(c: Conn): boolean {
+/** Every side CLOSED or unseen, at least one CLOSED: the connection's fate is final. */
+function sidesClosed(c: Conn): boolean {
   const a = c.s0.state;
   const b = c.s1.state;
   return (a === St.CLOSED || a === St.NONE) && (b === St.CLOSED || b === St.NONE) && (a === St.CLOSED || b === St.CLOSED);
@@ -265,7 +266,7 @@ export class FlowTracker {
     this.sweep();
     const rest = this.table.values().sort((a, b) => a.id - b.id);
     for (const c of rest) {
-      if (c.finalT >= 0) this.release(c, c.finalSec, c.finalNsec, true);
+      if (c.isFinal) this.release(c, c.finalSec, c.finalNsec, true);
       else this.release(c, this.nowSec, this.nowNsec, true);
     }
   }
@@ -311,14 +312,14 @@ export class FlowTracker {
       const c = lg.headConn();
       const expT = lg.headTime();
       lg.pop();
-      if (c === null || c.done || c.finalT < 0 || c.finalT + this.lingerS !== expT) continue;
+      if (c === null || c.done || !c.isFinal || c.finalT + this.lingerS !== expT) continue;
       this.release(c, c.finalSec, c.finalNsec, true);
     }
     const idle = this.o.idleTimeout;
     if (idle > 0) {
       while (this.tcpHead !== null && this.tcpHead.lastT + idle < t) {
         const c = this.tcpHead;
-        if (c.finalT >= 0) this.release(c, c.finalSec, c.finalNsec, true);
+        if (c.isFinal) this.release(c, c.finalSec, c.finalNsec, true);
         else {
           this.addSeconds(c.lastSec, c.lastNsec, idle);
           this.release(c, this.tSec, this.tNsec, true);
@@ -347,16 +348,14 @@ export class FlowTracker {
 
   /** After a change: a TCP connection whose sides are all CLOSED (or unseen) is final; it lingers, then is released. */
   private checkFinal(c: Conn, sec: number, nsec: number): void {
-    if (isFinal(c)) {
+    if (sidesClosed(c)) {
       const t = sec + nsec * 1e-9;
-      if (c.finalT < 0) {
-        c.finalT = t;
-        c.finalSec = sec;
-        c.finalNsec = nsec;
+      if (!c.isFinal) {
+        c.setFinal(sec, nsec);
         c.lingerAt = this.linger.push(c, 0, t + this.lingerS);
         if (t + this.lingerS < this.nextDue) this.nextDue = t + this.lingerS;
       }
-    } else if (c.finalT >= 0) c.finalT = -1;
+    } else if (c.isFinal) c.isFinal = false;
   }
 
   /** Emit the record and forget the connection. */
@@ -436,7 +435,7 @@ export class FlowTracker {
     for (let i = 0; c !== null && i < 64; i++, c = c.next) {
       const a = c.s0.state;
       const b = c.s1.state;
-      if (c.finalT >= 0 || (a <= St.SYN_RECEIVED && b <= St.SYN_RECEIVED)) {
+      if (c.isFinal || (a <= St.SYN_RECEIVED && b <= St.SYN_RECEIVED)) {
         victim = c;
         break;
       }
@@ -447,7 +446,7 @@ export class FlowTracker {
       victim = a === null ? b : b === null ? a : a.lastT <= b.lastT ? a : b;
     }
     if (victim === null) return;
-    if (victim.finalT < 0) {
+    if (!victim.isFinal) {
       victim.evicted = true;
       this.evicted++;
       this.release(victim, this.nowSec, this.nowNsec, true);
@@ -514,7 +513,6 @@ export class FlowTracker {
     c.startNsec = rec.tsNsec;
     c.lastSec = rec.tsSec;
     c.lastNsec = rec.tsNsec;
-    c.lastT = t;
     if (kind === Kind.TCP) {
       if (analysis !== null) analysis.reset();
       c.analysis = analysis ?? new TcpSeqAnalysis();
@@ -549,7 +547,6 @@ export class FlowTracker {
     s.ipBytes += p.ipLen;
     s.payloadBytes += p.payloadLen;
     if (t >= c.lastT) {
-      c.lastT = t;
       c.lastSec = rec.tsSec;
       c.lastNsec = rec.tsNsec;
     }
@@ -810,7 +807,7 @@ export class FlowTracker {
         this.setState(c, i, next, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
       }
     }
-    const final = c.finalT >= 0;
+    const final = c.isFinal;
     this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
   }
 
@@ -834,9 +831,9 @@ export class FlowTracker {
     }
     s.twExpSec = es;
     s.twExpNsec = en;
-    s.twExpT = es + en * 1e-9;
-    s.twAt = this.tw.push(c, side, s.twExpT);
-    if (s.twExpT < this.nextDue) this.nextDue = s.twExpT;
+    const expT = s.twExpT;
+    s.twAt = this.tw.push(c, side, expT);
+    if (expT < this.nextDue) this.nextDue = expT;
   }
 
   // ---------------------------------------------------------------- state changes
