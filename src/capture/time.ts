@@ -8,17 +8,26 @@ function pad(n: number, width: number): string {
   return s;
 }
 
-/** "00" … "99". */
+/** "00" … "99", "000" … "999". */
 const TWO: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? '0' : '') + i);
-/** Zeros that pad a fraction of n digits to 6 (microseconds) or 9 (nanoseconds). */
-const Z6: readonly string[] = ['000000', '00000', '0000', '000', '00', '0', ''];
-const Z9: readonly string[] = ['000000000', '00000000', '0000000', '000000', '00000', '0000', '000', '00', '0', ''];
+const THREE: readonly string[] = Array.from({ length: 1000 }, (_, i) => TWO[(i / 10) | 0] + (i % 10));
 
 // Times come in capture order, so consecutive calls mostly fall in the same minute: keep its
 // "YYYY-MM-DDTHH:MM:" (the only part that needs a Date) and add seconds and fraction from tables.
 // Was: a Date and ~15 strings per call, 5–7 calls per record (2 KB of garbage per record).
 let cacheMin = Number.NaN;
 let cachePrefix = '';
+// The last second's "YYYY-MM-DDTHH:MM:SS.", so a result is one string made of two.
+let cacheSec = Number.NaN;
+let cacheSecPrefix = '';
+// The last results: a record asks for the same instant more than once (start = handshake.syn,
+// end = one side's stateSince), and handing out the same string also spares JSON.stringify
+// flattening another copy.
+const RECENT = 4;
+const recentSec = new Float64Array(RECENT).fill(Number.NaN);
+const recentNsec = new Float64Array(RECENT);
+const recentStr: string[] = new Array<string>(RECENT).fill('');
+let recentNext = 0;
 
 /**
  * ISO-8601 UTC, e.g. `2026-11-21T05:37:30.123456Z`: 6 fraction digits when `nsec` is a
@@ -26,25 +35,32 @@ let cachePrefix = '';
  * (may be negative); `nsec` is 0 … 999 999 999.
  */
 export function isoTime(sec: number, nsec: number): string {
-  const min = Math.floor(sec / 60);
-  if (min !== cacheMin) {
-    // Date is exact on whole milliseconds; min*60000 is an exact integer for |sec| < 2^43.
-    const d = new Date(min * 60_000);
-    const y = d.getUTCFullYear();
-    const year = y >= 0 && y <= 9999 ? pad(y, 4) : y < 0 ? '-' + pad(-y, 6) : '+' + pad(y, 6);
-    cachePrefix =
-      year + '-' + TWO[d.getUTCMonth() + 1] + '-' + TWO[d.getUTCDate()] + 'T' + TWO[d.getUTCHours()] + ':' + TWO[d.getUTCMinutes()] + ':';
-    cacheMin = min;
+  for (let i = 0; i < RECENT; i++) if (recentSec[i] === sec && recentNsec[i] === nsec) return recentStr[i];
+  if (sec !== cacheSec) {
+    const min = Math.floor(sec / 60);
+    if (min !== cacheMin) {
+      // Date is exact on whole milliseconds; min*60000 is an exact integer for |sec| < 2^43.
+      const d = new Date(min * 60_000);
+      const y = d.getUTCFullYear();
+      const year = y >= 0 && y <= 9999 ? pad(y, 4) : y < 0 ? '-' + pad(-y, 6) : '+' + pad(y, 6);
+      cachePrefix =
+        year + '-' + TWO[d.getUTCMonth() + 1] + '-' + TWO[d.getUTCDate()] + 'T' + TWO[d.getUTCHours()] + ':' + TWO[d.getUTCMinutes()] + ':';
+      cacheMin = min;
+    }
+    cacheSecPrefix = cachePrefix + TWO[sec - min * 60] + '.';
+    cacheSec = sec;
   }
-  let f: string;
-  if (nsec % 1000 === 0) {
-    f = '' + nsec / 1000;
-    f = Z6[f.length] + f;
-  } else {
-    f = '' + nsec;
-    f = Z9[f.length] + f;
-  }
-  return cachePrefix + TWO[sec - min * 60] + '.' + f + 'Z';
+  // Fraction and 'Z' (under 13 characters: one flat string), then one concatenation.
+  const f =
+    nsec % 1000 === 0
+      ? THREE[(nsec / 1_000_000) | 0] + THREE[((nsec / 1000) | 0) % 1000] + 'Z'
+      : THREE[(nsec / 1_000_000) | 0] + THREE[((nsec / 1000) | 0) % 1000] + THREE[nsec % 1000] + 'Z';
+  const s = cacheSecPrefix + f;
+  recentSec[recentNext] = sec;
+  recentNsec[recentNext] = nsec;
+  recentStr[recentNext] = s;
+  recentNext = (recentNext + 1) % RECENT;
+  return s;
 }
 
 /**
