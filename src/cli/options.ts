@@ -98,7 +98,7 @@ export function workersOption<T>(y: Argv<T>): Argv<T & WorkersArgs> {
     describe:
       'threads analysing flows: each reads every packet and tracks a share of the connections. ' +
       'auto = 2 when there are 2+ CPUs, the inputs are regular files of 32 MiB or more in total and the output is ' +
-      'ndjson or csv without --sort/--limit; otherwise 1. N > 1 applies to ndjson and csv without --sort/--limit ' +
+      'ndjson, csv or zeek without --sort/--limit; otherwise 1. N > 1 applies to those formats without --sort/--limit ' +
       'and regular files only (else 1); --max-connections is then per thread, divided by N',
     type: 'string',
     default: 'auto',

@@ -6,6 +6,8 @@
  * the buffer goes back to its worker (held by the merge or the Reorder) is copied into a pooled
  * buffer of its own (detach()).
  */
+import type { FlowRecord } from '../flow/types.js';
+import { zeekUid } from '../report/zeek.js';
 
 /** Pooled buffers by size class (multiples of 256 bytes up to 16 KiB), as report/reorder.ts does. */
 const CLASS_BYTES = 256;
@@ -28,6 +30,8 @@ function giveBuffer(b: Buffer): void {
 export class LineBytes {
   /** The final id (set by the merge). */
   id = 0;
+  /** Zeek: bytes of the identity key (protocol.ts zeekKey) at the start, before the uid-less row. */
+  keyLen = 0;
   written = false;
   private own = false;
 
@@ -88,6 +92,30 @@ export class ByteSink {
     p += digits;
     this.writeBytes(c, 0, p);
     this.writeBytes(l.buf, l.off, l.off + l.len);
+    l.done();
+  }
+}
+
+/**
+ * Zeek rows: the worker sent `key` + the row without its uid (`ts \t \t id.orig_h …`); the uid is
+ * report/zeek.ts zeekUid() of the identity in the key with the final id, written after the first tab.
+ */
+export class ZeekSink {
+  constructor(private readonly writeBytes: (b: Uint8Array, start: number, end: number) => void) {}
+
+  line(l: LineBytes): void {
+    const b = l.buf;
+    const from = l.off + l.keyLen;
+    const to = l.off + l.len;
+    const k = b.toString('latin1', l.off, from).split('|');
+    // zeekUid reads these fields into a template string: the strings give the same text as the numbers did.
+    const ident = { proto: k[0], client: { ip: k[1], port: k[2] }, server: { ip: k[3], port: k[4] }, startSec: k[5], startNsec: k[6], id: l.id };
+    const uid = Buffer.from(zeekUid(ident as unknown as FlowRecord), 'latin1');
+    const tab = b.indexOf(9, from);
+    if (tab < 0 || tab >= to) throw new Error('a zeek row without a tab after its ts');
+    this.writeBytes(b, from, tab + 1);
+    this.writeBytes(uid, 0, uid.length);
+    this.writeBytes(b, tab + 1, to);
     l.done();
   }
 }

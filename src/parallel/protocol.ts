@@ -7,11 +7,22 @@ import { CaptureError } from '../capture/types.js';
 import type { LayerCounts } from '../flow/types.js';
 import type { FilterSpec } from '../report/where.js';
 
-/** The formats a shard can write: both start each line with the record id (`{"id":N,` / `N,`). */
-export type ShardFormat = 'ndjson' | 'csv';
+/**
+ * The formats a shard can write. ndjson and csv lines start with the record id (`{"id":N,` /
+ * `N,`): the shard strips the head and the digits, the main thread writes them back with the final
+ * id. A Zeek line's second column is a uid hashed from the flow's identity and its id
+ * (report/zeek.ts zeekUid): the shard sends the line without it, preceded by the identity
+ * (zeekKey()), and the main thread computes the uid with the final id.
+ */
+export type ShardFormat = 'ndjson' | 'csv' | 'zeek';
 
-/** What precedes the id in a line of the format (workers strip it with the id's digits; ByteSink writes it back). */
+/** What precedes the id in an ndjson / csv line. */
 export const ID_HEAD = { ndjson: '{"id":', csv: '' } as const;
+
+/** The identity zeekUid() hashes, without the id: proto|client ip|port|server ip|port|startSec|startNsec (ASCII). */
+export function zeekKey(r: { proto: string; client: { ip: string; port: number }; server: { ip: string; port: number }; startSec: number; startNsec: number }): string {
+  return `${r.proto}|${r.client.ip}|${r.client.port}|${r.server.ip}|${r.server.port}|${r.startSec}|${r.startNsec}`;
+}
 
 /** workerData of a shard worker. */
 export interface ShardJob {
@@ -83,6 +94,8 @@ export interface BatchMsg {
   n: number;
   ids: Float64Array;
   lens: Int32Array;
+  /** Zeek: bytes of each record's identity key at the start of its bytes (zeekKey()); else empty. */
+  keyLens: Int32Array;
   created: Float64Array;
   watermark: number;
   /** [bytesRead, totalBytes or -1, packets] when the job asked for progress. */

@@ -134,6 +134,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
               if (len < 0) merger.record(s, m.ids[k], null);
               else {
                 const l = new LineBytes(text, off, len);
+                if (m.keyLens.length > 0) l.keyLen = m.keyLens[k];
                 refs.push(l);
                 merger.record(s, m.ids[k], l);
                 off += len;

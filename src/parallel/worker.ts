@@ -14,7 +14,8 @@ import { csvRow } from '../report/csv.js';
 import { ndjsonLine } from '../report/json.js';
 import { StuckCollector } from '../report/stuck.js';
 import { recordFilter } from '../report/where.js';
-import { ID_HEAD, toWireError, toWireInfo, type AtMsg, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+import { zeekRow } from '../report/zeek.js';
+import { ID_HEAD, zeekKey, toWireError, toWireInfo, type AtMsg, type BatchMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
 
 /** How long a shard waits for the agreed stop position before it stops where it is. */
 const STOP_WAIT_MS = 10_000;
@@ -48,13 +49,15 @@ async function run(job: ShardJob): Promise<void> {
   const filter = job.filter ? recordFilter(job.filter) : null;
   const stuck = job.stuckAfter !== null ? new StuckCollector(job.stuckAfter, job.timeWait) : null;
   let stuckSides = 0;
+  const zeek = job.format === 'zeek';
   const format = job.format === 'csv' ? csvRow : ndjsonLine;
-  const head = ID_HEAD[job.format];
+  const head = job.format === 'zeek' ? '' : ID_HEAD[job.format];
 
   let buf: Buffer | null = null;
   let used = 0;
   let ids: number[] = [];
   let lens: number[] = [];
+  let keyLens: number[] = [];
   let created: number[] = [];
   let watermark = 0;
   let progress: [number, number, number] | null = null;
@@ -74,16 +77,18 @@ async function run(job: ShardJob): Promise<void> {
     Atomics.sub(credits, me, 1);
     const idA = Float64Array.from(ids);
     const lenA = Int32Array.from(lens);
+    const keyA = Int32Array.from(keyLens);
     const crA = Float64Array.from(created);
     const ab = buf !== null ? (buf.buffer as ArrayBuffer) : null;
-    const msg: BatchMsg = { t: 'batch', buf: ab, bytes: used, n: idA.length, ids: idA, lens: lenA, created: crA, watermark, progress };
+    const msg: BatchMsg = { t: 'batch', buf: ab, bytes: used, n: idA.length, ids: idA, lens: lenA, keyLens: keyA, created: crA, watermark, progress };
     buf = null;
     used = 0;
     ids = [];
     lens = [];
+    keyLens = [];
     created = [];
     progress = null;
-    const transfer: ArrayBuffer[] = [idA.buffer, lenA.buffer, crA.buffer];
+    const transfer: ArrayBuffer[] = [idA.buffer, lenA.buffer, keyA.buffer, crA.buffer];
     if (ab !== null) transfer.push(ab);
     port.postMessage(msg, transfer);
   };
@@ -95,18 +100,33 @@ async function run(job: ShardJob): Promise<void> {
         if (stuck.isStuck(r, 'client')) stuckSides++;
         if (stuck.isStuck(r, 'server')) stuckSides++;
       }
-      const line = format(r);
-      const h = head + r.id;
-      // The main thread writes the final id in place of the provisional one: the line must begin with it.
-      if (!line.startsWith(h)) throw new Error(`a ${job.format} line does not begin with its id (${JSON.stringify(line.slice(0, 20))})`);
-      const rest = line.slice(h.length);
+      let rest: string;
+      if (zeek) {
+        // key, then the row without its uid (the second column): ts \t \t id.orig_h …
+        const row = zeekRow(r);
+        const t1 = row.indexOf('\t');
+        const t2 = row.indexOf('\t', t1 + 1);
+        if (t1 < 0 || t2 < 0 || row[t1 + 1] !== 'C') throw new Error(`a zeek row without its uid in the second column (${JSON.stringify(row.slice(0, 40))})`);
+        const key = zeekKey(r);
+        keyLens.push(key.length); // ASCII: protocol names, addresses, numbers
+        rest = key + row.slice(0, t1 + 1) + row.slice(t2);
+      } else {
+        const line = format(r);
+        const h = head + r.id;
+        // The main thread writes the final id in place of the provisional one: the line must begin with it.
+        if (!line.startsWith(h)) throw new Error(`a ${job.format} line does not begin with its id (${JSON.stringify(line.slice(0, 20))})`);
+        rest = line.slice(h.length);
+      }
       const bytes = Buffer.byteLength(rest, 'utf8');
       if (buf !== null && used + bytes > buf.length) flush();
       if (buf === null) buf = take(bytes);
       buf.write(rest, used, 'utf8');
       used += bytes;
       lens.push(bytes);
-    } else lens.push(-1);
+    } else {
+      lens.push(-1);
+      if (zeek) keyLens.push(0);
+    }
     ids.push(r.id);
     if (ids.length >= BATCH_RECORDS) flush();
   };

@@ -3,7 +3,10 @@
  * head + decimal id + the bytes the worker sent. Expected bytes are spelled out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { ByteSink, LineBytes } from '../../src/parallel/lines.js';
+import { ByteSink, LineBytes, ZeekSink } from '../../src/parallel/lines.js';
+import { zeekKey } from '../../src/parallel/protocol.js';
+import { zeekRow } from '../../src/report/zeek.js';
+import { rec } from '../report/records.js';
 
 function line(text: string, id: number, pad = ''): LineBytes {
   const b = Buffer.from(pad + text, 'utf8');
@@ -58,5 +61,27 @@ describe('LineBytes.detach', () => {
     batch.fill(0x3f); // the worker refills its buffer
     s.line(b);
     expect(Buffer.concat(c.out).toString('latin1')).toBe('{"id":3,"a":1}\n{"id":4,"b":2}\n');
+  });
+});
+
+describe('ZeekSink', () => {
+  it('rebuilds the row of one thread: the uid of the identity key with the final id goes in the second column', () => {
+    // What a worker sends (worker.ts): zeekKey(r) + the row without its uid, the record carrying
+    // its provisional id (57); the main thread gives it its final id (3). The oracle is zeekRow of
+    // the same record numbered 3, the one-thread formatter.
+    for (const r of [rec({ id: 57 }), rec({ id: 57, proto: 'udp', client: { ip: 'fd00::2', port: 5353 }, server: { ip: 'ff02::fb', port: 5353 }, startNsec: 5 })]) {
+      const row = zeekRow(r);
+      const t1 = row.indexOf('\t');
+      const t2 = row.indexOf('\t', t1 + 1);
+      const key = zeekKey(r);
+      const sent = Buffer.from(key + row.slice(0, t1 + 1) + row.slice(t2), 'utf8');
+      const l = new LineBytes(sent, 0, sent.length);
+      l.keyLen = key.length;
+      l.id = 3;
+      const c = collector();
+      new ZeekSink(c.write).line(l);
+      expect(Buffer.concat(c.out).toString('utf8')).toBe(zeekRow({ ...r, id: 3 }));
+      expect(zeekRow({ ...r, id: 3 })).not.toBe(row); // the id is in the uid: the test would see a stale one
+    }
   });
 });

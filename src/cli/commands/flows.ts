@@ -11,7 +11,7 @@ import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
 import { flowTable } from '../../report/table.js';
 import { Reorder } from '../../report/reorder.js';
-import { ByteSink, type LineBytes } from '../../parallel/lines.js';
+import { ByteSink, ZeekSink, type LineBytes } from '../../parallel/lines.js';
 import { ID_HEAD } from '../../parallel/protocol.js';
 import { parseSort, recordFilter, type FilterSpec, type Predicate } from '../../report/where.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
@@ -105,9 +105,9 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       else if (keep) kept.push(r);
     };
     // Sharded (src/parallel/): worker threads filter and format the records; only the lines come
-    // back, each with its final id, into the same Reorder. Zeek's uid derives from the id, and
-    // --sort/--limit need the records here, so those stay in one thread.
-    const shardable = (format === 'ndjson' || format === 'csv') && !sort && limit === Infinity;
+    // back, each with its final id, into the same Reorder. --sort/--limit need the records here,
+    // so those stay in one thread.
+    const shardable = (format === 'ndjson' || format === 'csv' || format === 'zeek') && !sort && limit === Infinity;
     const workers = workerCount(a, shardable);
     // For tests and diagnosis: which path ran (the outputs of both must be the same).
     if (process.env.SYNFIN_DEBUG_WORKERS) process.stderr.write(`synfin: debug: flows in ${workers} thread${workers === 1 ? '' : 's'}\n`);
@@ -116,13 +116,14 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     if (workers > 1) {
       // Lines stay bytes from the workers' buffers to the output (parallel/lines.ts); the same
       // Reorder puts them in id order.
-      const sink = new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, (b, from, to) => out.writeBytes(b, from, to));
+      const write = (b: Uint8Array, from: number, to: number) => out.writeBytes(b, from, to);
+      const sink = format === 'zeek' ? new ZeekSink(write) : new ByteSink(format === 'ndjson' ? ID_HEAD.ndjson : ID_HEAD.csv, write);
       const lines = new Reorder<LineBytes>((l) => {
         start();
         sink.line(l);
       });
       const sh = await runSharded(a, workers, {
-        format: format as 'ndjson' | 'csv',
+        format: format as 'ndjson' | 'csv' | 'zeek',
         filter: filter ? filterSpec(a) : null,
         stuckAfter: a['fail-on'] === 'stuck' ? a['stuck-after'] : null,
         onLine: (id, l) => lines.push(id, l),
