@@ -95,11 +95,11 @@ interface Segment<P> {
 /**
  * Records in, records with their final id out. Each shard's stream is records interleaved with
  * watermarks; the records between two watermarks M₁ < M₂ of a shard (a segment) were made while
- * it processed packets M₁+1 … M₂. Segments are released in the order of their closing marks (ties:
- * shard order) once every shard's watermark has reached the mark: then every id in them is ≤ the
- * slowest watermark, so its rank is known. The shards flush at the same packet counts (they read
+ * it processed packets M₁+1 … M₂. Segments are released in the order of their closing marks (those
+ * of equal marks merged by provisional id) once every shard's watermark has reached the mark: then
+ * every id in them is ≤ the slowest watermark, so its rank is known. The shards flush at the same packet counts (they read
  * the same bytes), so records reach `emit` in the order one thread would have made them, except
- * within one segment's span of packets, where one shard's come before the other's. (The Reorder
+ * within one segment's span of packets. (The Reorder
  * behind `emit` then sees nearly the one-thread order, which matters once it has to release lines
  * early; pushing records as they came would let a shard that runs ahead fill it with lines whose
  * smaller-id neighbours in the other shard are not made yet.)
@@ -151,23 +151,44 @@ export class ShardMerger<P> {
     }
   }
 
-  /** Emit every record the watermarks now allow, in mark order. */
+  /**
+   * Emit every record the watermarks now allow, in mark order. The shards' segments closed by the
+   * same mark are merged by provisional id (smallest head first): at the capture's end every shard
+   * releases its remaining flows in id order (FlowTracker.finish) in one segment closed at Infinity,
+   * and merging them gives the one-thread order; one shard's whole burst before the other's would
+   * overflow the Reorder's cap with tens of thousands of lines on a big capture.
+   */
   release(): void {
     const safe = this.ranker.safe;
     for (;;) {
-      let best = -1;
       let bestMark = Infinity;
+      let found = false;
       for (let s = 0; s < this.shards; s++) {
         const q = this.segs[s];
-        if (q.length > 0 && q[0].mark <= safe && (best < 0 || q[0].mark < bestMark)) {
-          best = s;
+        if (q.length > 0 && q[0].mark <= safe && (!found || q[0].mark < bestMark)) {
+          found = true;
           bestMark = q[0].mark;
         }
       }
-      if (best < 0) return;
-      const seg = this.segs[best].shift()!;
-      this.held -= seg.ids.length;
-      for (let k = 0; k < seg.ids.length; k++) this.emit(this.ranker.rank(seg.ids[k]), seg.vals[k]);
+      if (!found) return;
+      const group: Segment<P>[] = [];
+      for (let s = 0; s < this.shards; s++) {
+        const q = this.segs[s];
+        if (q.length > 0 && q[0].mark === bestMark) group.push(q.shift()!);
+      }
+      const at = new Array<number>(group.length).fill(0);
+      for (;;) {
+        let g = -1;
+        for (let i = 0; i < group.length; i++) {
+          if (at[i] < group[i].ids.length && (g < 0 || group[i].ids[at[i]] < group[g].ids[at[g]])) g = i;
+        }
+        if (g < 0) break;
+        const id = group[g].ids[at[g]];
+        const v = group[g].vals[at[g]];
+        at[g]++;
+        this.held--;
+        this.emit(this.ranker.rank(id), v);
+      }
     }
   }
 

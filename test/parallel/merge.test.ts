@@ -54,8 +54,8 @@ describe('ShardMerger', () => {
     m.record(1, 2, 'b');
     m.watermark(1, 5);
     m.release();
-    // Both segments close at 5: shard 0's first (shard order on ties).
-    expect(out).toEqual([[4, 'a'], [2, 'b']]);
+    // Both segments close at 5: merged by provisional id (2 before 4).
+    expect(out).toEqual([[2, 'b'], [4, 'a']]);
     // Shard 1 sends a batch before its next watermark (a size flush: the mark does not move): flow 3 ended ('c').
     m.created(1, [7]);
     m.record(1, 3, 'c');
@@ -79,8 +79,26 @@ describe('ShardMerger', () => {
     m.record(0, 9, 'e');
     m.watermark(0, Infinity);
     m.release();
-    expect(out.slice(4)).toEqual([[6, 'e'], [5, 'f']]);
+    // Both end segments close at Infinity: merged by provisional id (7 before 9).
+    expect(out.slice(4)).toEqual([[5, 'f'], [6, 'e']]);
     expect(m.waiting).toBe(0);
+  });
+
+  it('the capture-end bursts of two shards (each in id order) come out interleaved in id order, as one thread\'s finish()', () => {
+    // Shard 0 holds flows first seen at packets 2, 5, 9; shard 1 at 3, 4, 10; all end with the capture.
+    // One thread would release them in id order: ranks 1 (2), 2 (3), 3 (4), 4 (5), 5 (9), 6 (10).
+    const out: number[] = [];
+    const m = new ShardMerger<number>(2, (id, first) => out.push(id * 100 + first));
+    m.created(0, [2, 5, 9]);
+    m.created(1, [3, 4, 10]);
+    for (const id of [2, 5, 9]) m.record(0, id, id);
+    m.watermark(0, Infinity);
+    m.release();
+    expect(out).toEqual([]);
+    for (const id of [3, 4, 10]) m.record(1, id, id);
+    m.watermark(1, Infinity);
+    m.release();
+    expect(out).toEqual([102, 203, 304, 405, 509, 610]);
   });
 
   it('property: any split of flows over shards and any batching gives every record once, with the rank of its first packet', () => {
