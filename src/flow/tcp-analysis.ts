@@ -601,45 +601,93 @@ export class TcpSeqAnalysis {
     return (dir === 0 ? this.d0 : this.d1).bif;
   }
 
-  /** Final analysis per sending side. */
+  /** Final analysis per sending side, as of endSec/endNsec (the end of an open zero-window episode). */
   result(endSec: number, endNsec: number): PerSide<DirectionAnalysis> {
-    return { client: this.side(this.d0, endSec, endNsec), server: this.side(this.d1, endSec, endNsec) };
+    this.freezeInto(SCRATCH, 0, endSec, endNsec);
+    return frozenResult(SCRATCH, 0);
   }
 
-  private side(D: Dir, endSec: number, endNsec: number): DirectionAnalysis {
-    let zwNs = D.zwNs;
-    if (D.zwIn) {
-      const open = nsBetween(D.zwStartSec, D.zwStartNsec, endSec, endNsec);
-      if (open > 0) zwNs += open;
-    }
-    const seen = D.winSeen === 1;
-    return {
-      retransmissions: D.cRetrans,
-      fastRetransmissions: D.cFast,
-      spuriousRetransmissions: D.cSpurious,
-      retransmittedBytes: D.cRetransBytes,
-      outOfOrder: D.cOoo,
-      outOfOrderResent: D.cOooResent,
-      lostSegments: D.cLost,
-      missedBytes: D.cMissed,
-      dupAcks: D.cDupAck,
-      keepAlives: D.cKeepAlive,
-      zeroWindowProbes: D.cZwp,
-      ackedUnseen: D.cAckedUnseen,
-      windowMin: seen ? D.winMin : null,
-      windowMax: seen ? D.winMax : null,
-      windowLast: seen ? D.winLast : null,
-      windowScaleKnown: D.winScale !== -1,
-      zeroWindows: D.zwCount,
-      zeroWindowSeconds: zwNs / 1e9,
-      windowFull: D.cWinFull,
-      windowUpdates: D.cWinUpdate,
-      maxInFlight: D.maxBif,
-      // Zeek's sequence span has one implementation, ZeekConn (src/flow/zeek.ts), which tracks the
-      // same sequence space for its own rules anyway; buildRecord (src/flow/record.ts) fills it in.
-      seqBytes: 0,
-    };
+  /**
+   * The numbers result(endSec, endNsec) is made of, written into buf[off … off + FROZEN_WORDS):
+   * the tracker keeps a closed connection's results this way while it waits out TIME_WAIT (no
+   * objects that would be promoted and die in the old generation) and rebuilds them with
+   * frozenResult() when the record is made.
+   */
+  freezeInto(buf: Float64Array, off: number, endSec: number, endNsec: number): void {
+    freezeDir(this.d0, buf, off, endSec, endNsec);
+    freezeDir(this.d1, buf, off + DIR_WORDS, endSec, endNsec);
   }
+}
+
+/** Numbers per direction written by freezeDir (the order of DirectionAnalysis, see readDir). */
+const DIR_WORDS = 22;
+/** Numbers per connection written by TcpSeqAnalysis.freezeInto. */
+export const FROZEN_WORDS = 2 * DIR_WORDS;
+const SCRATCH = new Float64Array(FROZEN_WORDS);
+
+function freezeDir(D: Dir, b: Float64Array, o: number, endSec: number, endNsec: number): void {
+  let zwNs = D.zwNs;
+  if (D.zwIn) {
+    const open = nsBetween(D.zwStartSec, D.zwStartNsec, endSec, endNsec);
+    if (open > 0) zwNs += open;
+  }
+  b[o] = D.cRetrans;
+  b[o + 1] = D.cFast;
+  b[o + 2] = D.cSpurious;
+  b[o + 3] = D.cRetransBytes;
+  b[o + 4] = D.cOoo;
+  b[o + 5] = D.cOooResent;
+  b[o + 6] = D.cLost;
+  b[o + 7] = D.cMissed;
+  b[o + 8] = D.cDupAck;
+  b[o + 9] = D.cKeepAlive;
+  b[o + 10] = D.cZwp;
+  b[o + 11] = D.cAckedUnseen;
+  b[o + 12] = D.winSeen;
+  b[o + 13] = D.winMin;
+  b[o + 14] = D.winMax;
+  b[o + 15] = D.winLast;
+  b[o + 16] = D.winScale !== -1 ? 1 : 0;
+  b[o + 17] = D.zwCount;
+  b[o + 18] = zwNs;
+  b[o + 19] = D.cWinFull;
+  b[o + 20] = D.cWinUpdate;
+  b[o + 21] = D.maxBif;
+}
+
+function readDir(b: Float64Array, o: number): DirectionAnalysis {
+  const seen = b[o + 12] === 1;
+  return {
+    retransmissions: b[o],
+    fastRetransmissions: b[o + 1],
+    spuriousRetransmissions: b[o + 2],
+    retransmittedBytes: b[o + 3],
+    outOfOrder: b[o + 4],
+    outOfOrderResent: b[o + 5],
+    lostSegments: b[o + 6],
+    missedBytes: b[o + 7],
+    dupAcks: b[o + 8],
+    keepAlives: b[o + 9],
+    zeroWindowProbes: b[o + 10],
+    ackedUnseen: b[o + 11],
+    windowMin: seen ? b[o + 13] : null,
+    windowMax: seen ? b[o + 14] : null,
+    windowLast: seen ? b[o + 15] : null,
+    windowScaleKnown: b[o + 16] === 1,
+    zeroWindows: b[o + 17],
+    zeroWindowSeconds: b[o + 18] / 1e9,
+    windowFull: b[o + 19],
+    windowUpdates: b[o + 20],
+    maxInFlight: b[o + 21],
+    // Zeek's sequence span has one implementation, ZeekConn (src/flow/zeek.ts), which tracks the
+    // same sequence space for its own rules anyway; buildRecord (src/flow/record.ts) fills it in.
+    seqBytes: 0,
+  };
+}
+
+/** The results written by freezeInto at buf[off …], as TcpSeqAnalysis.result() gives them. */
+export function frozenResult(buf: Float64Array, off: number): PerSide<DirectionAnalysis> {
+  return { client: readDir(buf, off), server: readDir(buf, off + DIR_WORDS) };
 }
 
 /** A packed array of exactly n zeros (small integers, unboxed; push() would over-allocate). */

@@ -18,7 +18,7 @@ import { Conn, Kind, PROTO_NAMES, type SideState, sideName } from './conn.js';
 import { buildRecord, clientEndpoint, serverEndpoint } from './record.js';
 import { seqGe } from './seq.js';
 import { FlowTable } from './table.js';
-import { TcpSeqAnalysis } from './tcp-analysis.js';
+import { FROZEN_WORDS, frozenResult, TcpSeqAnalysis } from './tcp-analysis.js';
 import { Ev, isOpen, nextState, St, STATE_NAMES } from './tcp-state.js';
 import { Note } from './types.js';
 import type { Endpoint, FlowRecord, PacketEvent, Proto, Transition } from './types.js';
@@ -185,6 +185,12 @@ export class FlowTracker {
   private readonly freeConns: Conn[] = [];
   private readonly freeZeeks: ZeekConn[] = [];
   private readonly freeAnalyses: (TcpSeqAnalysis | null)[] = [];
+  /** Analyses given back when their connection was frozen (for the next Conn reused without one). */
+  private readonly spareAnalyses: TcpSeqAnalysis[] = [];
+  /** Frozen connections' analysis results: FROZEN_WORDS numbers per slot (Conn.frozenSlot); free slots. */
+  private frozen = new Float64Array(FROZEN_WORDS * 1024);
+  private readonly frozenFree: number[] = [];
+  private frozenUsed = 0;
 
   private readonly twWhole: number;
   private readonly twFracNs: number;
@@ -364,12 +370,10 @@ export class FlowTracker {
     c.done = true;
     this.unlink(c);
     if (removeFromTable) this.table.delete(c.keyHash, c);
-    if (c.frozen !== null) {
-      try {
-        c.frozenAnalysis = c.frozen.result(c.frozenSec, c.frozenNsec);
-      } catch {
-        c.frozenAnalysis = null;
-      }
+    if (c.frozenSlot >= 0) {
+      c.frozenAnalysis = frozenResult(this.frozen, c.frozenSlot * FROZEN_WORDS);
+      this.frozenFree.push(c.frozenSlot);
+      c.frozenSlot = -1;
     }
     const r = buildRecord(c, refSec, refNsec, this.o.transitions);
     // Nothing may keep a finished connection (or its analysers) alive: clear its timer entries.
@@ -380,12 +384,11 @@ export class FlowTracker {
     if (this.freeConns.length < POOL_MAX) {
       this.freeConns.push(c);
       this.freeZeeks.push(c.zeek!);
-      this.freeAnalyses.push(c.analysis ?? c.frozen);
+      this.freeAnalyses.push(c.analysis);
     }
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
-    c.frozen = null;
     c.transitions = null;
     this.o.onRecord(r);
   }
@@ -514,6 +517,7 @@ export class FlowTracker {
     c.lastSec = rec.tsSec;
     c.lastNsec = rec.tsNsec;
     if (kind === Kind.TCP) {
+      if (analysis === null) analysis = this.spareAnalyses.pop() ?? null;
       if (analysis !== null) analysis.reset();
       c.analysis = analysis ?? new TcpSeqAnalysis();
     }
@@ -811,14 +815,28 @@ export class FlowTracker {
     this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
   }
 
-  /** Later packets no longer reach the sequence analysis; the record gets its results as of now (release()). */
+  /** Later packets no longer reach the sequence analysis; the record gets its results as of now. */
   private freeze(c: Conn, sec: number, nsec: number): void {
-    c.frozen = c.analysis;
-    c.frozenSec = sec;
-    c.frozenNsec = nsec;
+    const a = c.analysis!;
+    let slot = this.frozenFree.pop();
+    if (slot === undefined) {
+      slot = this.frozenUsed++;
+      if (slot * FROZEN_WORDS >= this.frozen.length) {
+        const t = new Float64Array(this.frozen.length * 2);
+        t.set(this.frozen);
+        this.frozen = t;
+      }
+    }
+    try {
+      a.freezeInto(this.frozen, slot * FROZEN_WORDS, sec, nsec);
+      c.frozenSlot = slot;
+    } catch {
+      this.frozenFree.push(slot); // the record goes without analysis, as when result() fails
+    }
     // Zeek's view stays live (≈0.8 KB): a RST or a retransmitted FIN after the close still adds its
     // history letter and counters, as Zeek logs them.
     c.analysis = null;
+    if (this.spareAnalyses.length < POOL_MAX) this.spareAnalyses.push(a);
   }
 
   private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {
