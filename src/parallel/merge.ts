@@ -90,6 +90,12 @@ interface Segment<P> {
   mark: number;
   ids: number[];
   vals: P[];
+  /** Records before this index have been emitted (by the end-of-capture streaming in release()). */
+  pos: number;
+}
+
+function segment<P>(): Segment<P> {
+  return { mark: -1, ids: [], vals: [], pos: 0 };
 }
 
 /**
@@ -116,7 +122,7 @@ export class ShardMerger<P> {
     private readonly emit: (id: number, payload: P) => void,
   ) {
     this.ranker = new IdRanker(shards);
-    this.open = Array.from({ length: shards }, () => ({ mark: -1, ids: [], vals: [] }));
+    this.open = Array.from({ length: shards }, () => segment<P>());
     this.segs = Array.from({ length: shards }, () => []);
     this.last = new Float64Array(shards);
   }
@@ -144,11 +150,11 @@ export class ShardMerger<P> {
     this.last[s] = w;
     this.ranker.watermark(s, w);
     const o = this.open[s];
-    if (o.ids.length > 0) {
+    if (o.pos < o.ids.length) {
       o.mark = w;
       this.segs[s].push(o);
-      this.open[s] = { mark: -1, ids: [], vals: [] };
     }
+    if (o.ids.length > 0) this.open[s] = segment<P>();
   }
 
   /**
@@ -170,26 +176,58 @@ export class ShardMerger<P> {
           bestMark = q[0].mark;
         }
       }
-      if (!found) return;
+      if (!found) break;
       const group: Segment<P>[] = [];
       for (let s = 0; s < this.shards; s++) {
         const q = this.segs[s];
         if (q.length > 0 && q[0].mark === bestMark) group.push(q.shift()!);
       }
-      const at = new Array<number>(group.length).fill(0);
       for (;;) {
         let g = -1;
         for (let i = 0; i < group.length; i++) {
-          if (at[i] < group[i].ids.length && (g < 0 || group[i].ids[at[i]] < group[g].ids[at[g]])) g = i;
+          const x = group[i];
+          if (x.pos < x.ids.length && (g < 0 || x.ids[x.pos] < group[g].ids[group[g].pos])) g = i;
         }
         if (g < 0) break;
-        const id = group[g].ids[at[g]];
-        const v = group[g].vals[at[g]];
-        at[g]++;
-        this.held--;
-        this.emit(this.ranker.rank(id), v);
+        this.take(group[g]);
       }
     }
+    this.stream(safe);
+  }
+
+  /**
+   * The end of the capture: each shard's remaining flows come in id order after its last
+   * watermark, and the segment they form closes only when the shard is done (Infinity). Rather
+   * than hold every shard's burst until all are done (~97 000 lines on big.pcap), merge the shards'
+   * tails as they arrive: the smallest head goes out while every shard not done has one (a shard
+   * not done may still send a smaller id) and its rank is known. Only when nothing closed waits.
+   */
+  private stream(safe: number): void {
+    for (;;) {
+      let g: Segment<P> | null = null;
+      for (let s = 0; s < this.shards; s++) {
+        const q = this.segs[s];
+        if (q.length > 0 && q[0].mark !== Infinity) return; // a closed segment waits for the slowest shard
+        const tail = q.length > 0 ? q[0] : this.open[s];
+        if (tail.pos >= tail.ids.length) {
+          if (this.last[s] !== Infinity) return;
+          if (q.length > 0) q.shift();
+          continue;
+        }
+        if (g === null || tail.ids[tail.pos] < g.ids[g.pos]) g = tail;
+      }
+      if (g === null || g.ids[g.pos] > safe) return;
+      this.take(g);
+    }
+  }
+
+  private take(seg: Segment<P>): void {
+    const id = seg.ids[seg.pos];
+    const v = seg.vals[seg.pos];
+    seg.vals[seg.pos] = undefined as P; // let the payload go
+    seg.pos++;
+    this.held--;
+    this.emit(this.ranker.rank(id), v);
   }
 
   /** Records received and not emitted yet. */

@@ -101,13 +101,41 @@ describe('ShardMerger', () => {
     expect(out).toEqual([102, 203, 304, 405, 509, 610]);
   });
 
+  it('a shard done early: the other\'s end burst streams against its tail as it comes, smallest first, while ranks are known', () => {
+    // Shard 0: flows first seen at 2, 5, 9, all ending with the capture (it is done). Shard 1: flows
+    // at 3, 4, 10; it has read all 10 packets (watermark 10) and sends its end burst in two batches.
+    // Sorted first packets 2 3 4 5 9 10 → ranks 1..6.
+    const out: number[] = [];
+    const m = new ShardMerger<number>(2, (id, first) => out.push(id * 100 + first));
+    m.created(0, [2, 5, 9]);
+    for (const id of [2, 5, 9]) m.record(0, id, id);
+    m.watermark(0, Infinity);
+    m.created(1, [3, 4, 10]);
+    m.watermark(1, 10);
+    m.release();
+    expect(out).toEqual([]); // shard 1 may still send ids below 2
+    m.record(1, 3, 3);
+    m.record(1, 4, 4);
+    m.release();
+    expect(out).toEqual([102, 203, 304]); // 5 waits: shard 1's next could be smaller
+    expect(m.waiting).toBe(2);
+    m.record(1, 10, 10);
+    m.release();
+    expect(out).toEqual([102, 203, 304, 405, 509, 610]);
+    m.watermark(1, Infinity);
+    m.release();
+    expect(out.length).toBe(6);
+    expect(m.waiting).toBe(0);
+  });
+
   it('property: any split of flows over shards and any batching gives every record once, with the rank of its first packet', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4 }),
         fc.array(fc.record({ shard: fc.nat(3), life: fc.nat(30) }), { minLength: 0, maxLength: 60 }),
         fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
-        (shards, flows, cuts) => {
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 50 }),
+        (shards, flows, cuts, eager) => {
           // Flow k starts at packet 2k+1 in shard (shard % shards) and ends `life` packets later.
           const fl = flows.map((f, k) => ({ s: f.shard % shards, first: 2 * k + 1, end: 2 * k + 1 + f.life }));
           const last = 2 * fl.length + 40;
@@ -125,7 +153,13 @@ describe('ShardMerger', () => {
             let from = 0;
             for (const w of [...marks, Infinity]) {
               m.created(s, mine.filter((f) => f.first > from && f.first <= w).map((f) => f.first));
-              for (const f of mine.filter((f) => f.end > from && f.end <= w)) m.record(s, f.first, f.first);
+              // Records in the order the shard makes them (by end packet), released now and then
+              // between batches as the main thread would (`eager`).
+              const made = mine.filter((f) => f.end > from && f.end <= w).sort((a, b) => a.end - b.end || a.first - b.first);
+              for (const [j, f] of made.entries()) {
+                m.record(s, f.first, f.first);
+                if (eager[j % eager.length]) m.release();
+              }
               m.watermark(s, w);
               m.release();
               from = w;
