@@ -137,9 +137,11 @@ describe('flows --workers 2 gives the bytes of one thread', () => {
     'fixtures/analysis/out-of-order.pcap',
     'fixtures/analysis/kernel/lossy-slow-reader.pcap',
   ];
-  for (const f of fixtures) {
-    it(`${f}: ndjson, csv and zeek`, () => {
-      for (const fmt of ['ndjson', 'csv', 'zeek']) {
+  for (const [i, f] of fixtures.entries()) {
+    // All three formats on the first three (the formatting differs, not the sharding); ndjson on the rest.
+    const formats = i < 3 ? ['ndjson', 'csv', 'zeek'] : ['ndjson'];
+    it(`${f}: ${formats.join(', ')}`, () => {
+      for (const fmt of formats) {
         const one = same(['flows', f, '--format', fmt]);
         expect(one.code).toBe(0);
         expect(one.stdout.length).toBeGreaterThan(0);
