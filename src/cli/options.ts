@@ -97,11 +97,15 @@ export function workersOption<T>(y: Argv<T>): Argv<T & WorkersArgs> {
   return y.option('workers', {
     describe:
       'threads analysing flows: each reads every packet and tracks a share of the connections. ' +
-      'auto = 2 when there are 2+ CPUs, the inputs are regular files of 32 MiB or more in total and the output is ' +
-      'ndjson, csv or zeek without --sort/--limit; otherwise 1. N > 1 applies to those formats without --sort/--limit ' +
-      'and regular files only (else 1); --max-connections is then per thread, divided by N',
+      'N > 1 applies to ndjson, csv and zeek without --sort/--limit, on regular files only (else 1); ' +
+      '--max-connections is then per thread, divided by N. Costs ~1.5x the CPU and ~1.7x the memory of one thread; ' +
+      'shortens wall time only on large captures with a free core (docs/performance.md). ' +
+      'auto = 2 when there are 2+ CPUs and the inputs are regular files of 32 MiB or more in total',
     type: 'string',
-    default: 'auto',
+    // One thread by default: measured on 2 cores (docs/performance.md), 2 threads gave no wall-time
+    // gain on the 727 MB benchmark capture for +50% CPU, and broke the 512 MB bound on the
+    // 1M-connection capture (808 MB vs 464 MB) for 31% less wall time there.
+    default: '1',
     group: 'Analysis:',
   }) as unknown as Argv<T & WorkersArgs>;
 }

@@ -256,7 +256,7 @@ describe('flows --workers 2 gives the bytes of one thread', () => {
 
 describe('which runs are sharded', () => {
   it('auto: small inputs stay in one thread; --workers 2 falls back to one thread where it cannot apply', () => {
-    expect(run(['flows', many, '--format', 'ndjson']).threads).toBe(1); // < 32 MiB
+    expect(run(['flows', many, '--format', 'ndjson', '--workers', 'auto']).threads).toBe(1); // < 32 MiB
     for (const extra of [['--format', 'table'], ['--format', 'json'], ['--format', 'ndjson', '--sort', 'duration'], ['--format', 'ndjson', '--limit', '5']]) {
       same(['flows', many, ...extra], { sharded: false });
     }
@@ -312,8 +312,10 @@ describe('the benchmark capture (bench/out/bench.pcap, not in git)', () => {
     const o1 = join(dir, 'bench1.ndjson');
     const o2 = join(dir, 'bench2.ndjson');
     const r1 = toFile(['flows', bench, '--format', 'ndjson', '--workers', '1'], o1);
-    const r2 = toFile(['flows', bench, '--format', 'ndjson'], o2); // auto: 727 MB of regular file → 2 threads (given 2 CPUs)
+    const r2 = toFile(['flows', bench, '--format', 'ndjson', '--workers', 'auto'], o2); // auto: 727 MB of regular file → 2 threads (given 2 CPUs)
     expect(r1.stderr).toBe('synfin: debug: flows in 1 thread\n');
+    // The default is one thread, whatever the size (options.ts says why).
+    expect(toFile(['flows', bench, '--format', 'ndjson'], join(dir, 'bench0.ndjson')).stderr).toBe('synfin: debug: flows in 1 thread\n');
     expect(r2.stderr).toBe(availableParallelism() >= 2 ? 'synfin: debug: flows in 2 threads\n' : 'synfin: debug: flows in 1 thread\n');
     expect(r2.code).toBe(r1.code);
     const a = readFileSync(o1, 'latin1').split('\n');
