@@ -58,10 +58,26 @@ export function parser(argv: string[]): Argv {
     });
 }
 
+/**
+ * yargs renders the whole help text of the command being run when its handler starts
+ * (command.js: `getUsageInstance().cacheHelpMessage()`), to show it should the handler fail. synfin
+ * never shows help on a failure (errors are one line, see fail() above), so that rendering only
+ * costs: 40–80 ms of string-width work on every run, more than reading a small capture. Turned off
+ * here; `--help` renders as before (test/cli/e2e.test.ts; test/cli/unit.test.ts checks the hook still applies). Internal yargs API, pinned by the lock file:
+ * if it is ever missing, nothing changes but the cost.
+ */
+export function skipHelpCache(y: Argv): Argv {
+  const usage = (y as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+  return y;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
-    await parser(argv.map((a) => (a === '-' ? STDIN_TOKEN : a))).parseAsync();
+    await skipHelpCache(parser(argv.map((a) => (a === '-' ? STDIN_TOKEN : a)))).parseAsync();
   } catch (e) {
     process.exitCode = reportError(e, debug);
   }

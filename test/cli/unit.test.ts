@@ -4,6 +4,7 @@ import { parseAddress } from '../../src/cli/address.js';
 import { buildFilter } from '../../src/cli/commands/flows.js';
 import { parseFlowSelector, selects } from '../../src/cli/commands/trace.js';
 import { UsageError } from '../../src/cli/errors.js';
+import { parser, skipHelpCache } from '../../src/cli/main.js';
 import { rec } from '../report/records.js';
 
 describe('--flow selectors', () => {
@@ -66,5 +67,30 @@ describe('flows filters', () => {
   });
   it('--teardown applies to TCP only (a UDP flow has no teardown)', () => {
     expect(buildFilter({ ...none, teardown: ['none'] })!(rec({ proto: 'udp', teardown: 'none' }))).toBe(false);
+  });
+});
+
+describe('yargs does not render the help text on every run', () => {
+  // yargs caches the command's help when a handler starts (its command.js), ~40–80 ms of work;
+  // skipHelpCache() turns that off. Both halves are checked so that a yargs upgrade that renames its
+  // internals shows up here instead of silently bringing the cost back.
+  type Internals = { getInternalMethods(): { getUsageInstance(): { hasCachedHelpMessage(): boolean } } };
+  const demo = new URL('../../fixtures/demo.pcapng', import.meta.url).pathname;
+  const quiet = async (f: () => Promise<unknown>) => {
+    const w = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      await f();
+    } finally {
+      process.stdout.write = w;
+    }
+  };
+  it('without the hook yargs caches it; with it, not', async () => {
+    const plain = parser(['summary', demo, '--format', 'json']);
+    await quiet(() => plain.parseAsync());
+    expect((plain as unknown as Internals).getInternalMethods().getUsageInstance().hasCachedHelpMessage()).toBe(true);
+    const hooked = skipHelpCache(parser(['summary', demo, '--format', 'json']));
+    await quiet(() => hooked.parseAsync());
+    expect((hooked as unknown as Internals).getInternalMethods().getUsageInstance().hasCachedHelpMessage()).toBe(false);
   });
 });
