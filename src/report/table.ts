@@ -27,8 +27,22 @@ export const COLOR: Colors = { bold: ansi(1, 22), dim: ansi(2, 22), red: ansi(31
 const id = (s: string) => s;
 export const PLAIN: Colors = { bold: id, dim: id, red: id, yellow: id, green: id };
 
+/**
+ * Tables of up to this many rows are rendered by cli-table3; larger ones by padTable(), the same
+ * text (test/report/table-chunks.test.ts holds the two equal). cli-table3 costs ~30 µs per cell
+ * (it builds a regular expression per measurement, ansi-regex) and its layout (layout-manager.js,
+ * written for row and column spans) is quadratic in the rows: 2 000 rows took 1.7 s, 8 000 rows
+ * 22 s, the 60 000 of the benchmark capture ~20 minutes; padTable renders those in a fraction of a second.
+ */
+export const TABLE_CHUNK_ROWS = 256;
+
+/** Visible width of a cell: code points once ANSI colour codes are removed (cells are ASCII or Latin). */
+// eslint-disable-next-line no-control-regex
+const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+
 /** Render rows as a borderless table; lines have no trailing spaces. */
 export function renderTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
+  if (rows.length > TABLE_CHUNK_ROWS) return padTable(head, rows, aligns, c);
   const t = new Table({
     head: head.map((h) => c.bold(h)),
     chars: NO_BORDER,
@@ -37,6 +51,35 @@ export function renderTable(head: string[], rows: string[][], aligns: Align[], c
   });
   for (const r of rows) t.push(r);
   return t.toString().split('\n').map((l) => l.replace(/\s+$/, '')).join('\n') + '\n';
+}
+
+/**
+ * cli-table3's borderless layout without cli-table3, in time linear in the cells: each column as
+ * wide as its widest cell (head included), cells padded on the side their alignment leaves free,
+ * two spaces between columns, trailing spaces removed.
+ */
+export function padTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
+  const heads = head.map((h) => c.bold(h));
+  const widths = heads.map(visibleLength);
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) {
+      const w = visibleLength(r[i]);
+      if (w > widths[i]) widths[i] = w;
+    }
+  }
+  const line = (cells: string[]): string => {
+    let l = '';
+    for (let i = 0; i < widths.length; i++) {
+      const s = cells[i] ?? '';
+      const n = widths[i] - visibleLength(s);
+      if (i > 0) l += '  ';
+      l += aligns[i] === 'right' ? ' '.repeat(n) + s : s + ' '.repeat(n);
+    }
+    return l.replace(/\s+$/, '') + '\n';
+  };
+  let out = heads.length ? line(heads) : '';
+  for (const r of rows) out += line(r);
+  return out === '' ? '\n' : out;
 }
 
 interface Column {
@@ -81,9 +124,6 @@ const COLUMNS: Column[] = [
   },
 ];
 
-// eslint-disable-next-line no-control-regex
-const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
-
 /**
  * The flow table. `width` is the terminal's width (columns are dropped, least important first,
  * until the table fits; a last line names the hidden ones); 0 = no limit.
@@ -91,7 +131,8 @@ const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].lengt
 export function flowTable(records: FlowRecord[], width: number, c: Colors = PLAIN): string {
   if (records.length === 0) return 'no connections\n';
   const plainCells = COLUMNS.map((col) => records.map((r) => col.cell(r, PLAIN)));
-  const widths = COLUMNS.map((col, i) => Math.max(visibleLength(col.head), ...plainCells[i].map(visibleLength)));
+  // A loop, not Math.max(...cells): a spread of a million arguments overflows the stack.
+  const widths = COLUMNS.map((col, i) => plainCells[i].reduce((m, s) => Math.max(m, visibleLength(s)), visibleLength(col.head)));
   let keep = COLUMNS.map((_, i) => i);
   const total = (ks: number[]) => ks.reduce((a, i) => a + widths[i], 0) + 2 * (ks.length - 1);
   if (width > 0 && total(keep) > width) {
