@@ -245,7 +245,7 @@ export function aggregateClientGroups(groups: StuckGroup[], timeWait = 60): Stuc
     m.count += g.count;
     m.localPorts++;
     m.oldestSeconds = Math.max(m.oldestSeconds, g.oldestSeconds);
-    m.ids.push(...g.ids);
+    for (const id of g.ids) m.ids.push(id); // not push(...ids): ~120k arguments overflow the stack
     for (const p of g.peers) if (!m.peers.some((q) => q.ip === p.ip && q.port === p.port)) m.peers.push(p);
     m.peerCount = m.peers.length;
     m.meaning = stuckMeaning(m.state, m.endpoint.ip, m.count, timeWait);

@@ -85,6 +85,26 @@ describe('stuck grouping', () => {
   });
 });
 
+describe('large groups', () => {
+  it('two client ports holding 150 000 stuck connections each merge per host (no spread of every id)', () => {
+    // The larger group is copied and the next one appended: spreading 150 000 ids into push()
+    // throws RangeError (Maximum call stack size exceeded) on Node 20.
+    const c = new StuckCollector(10);
+    let id = 0;
+    for (const [port, age] of [[40000, 30], [40001, 20]]) {
+      for (let i = 0; i < 150_000; i++) {
+        c.add(held(++id, 'client', 'FIN_WAIT_2', age, { client: { ip: '10.0.0.9', port }, server: { ip: '10.1.0.1', port: 1 + (i % 60000) } }));
+      }
+    }
+    const merged = aggregateClientGroups(c.groups());
+    expect(merged).toHaveLength(1);
+    expect(merged[0].count).toBe(300_000);
+    expect(merged[0].localPorts).toBe(2);
+    expect(merged[0].ids).toHaveLength(300_000);
+    expect(merged[0].ids[299_999]).toBe(300_000);
+  });
+});
+
 describe('TIME_WAIT and port reuse', () => {
   it('counts local ports per host and how many are in Linux\'s ephemeral range 32768–60999', () => {
     expect(EPHEMERAL_COUNT).toBe(28232); // 60999 − 32768 + 1

@@ -81,7 +81,7 @@ export const traceCommand: CommandModule<object, Args> = {
     }
     if (a.format === 'json') {
       const all: PacketEvent[] = [];
-      for (const id of ids) all.push(...events.get(id)!);
+      for (const id of ids) for (const e of events.get(id)!) all.push(e); // not push(...events): a long flow's ~120k events overflow the stack
       out.write(JSON.stringify(all) + '\n');
     } else {
       const c = colors(a.color);
