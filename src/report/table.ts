@@ -124,15 +124,24 @@ const COLUMNS: Column[] = [
   },
 ];
 
+/** One connection's cells of the flow table, every column (what `flows --format table` keeps per connection). */
+export function flowTableRow(r: FlowRecord, c: Colors = PLAIN): string[] {
+  return COLUMNS.map((col) => col.cell(r, c));
+}
+
 /**
  * The flow table. `width` is the terminal's width (columns are dropped, least important first,
  * until the table fits; a last line names the hidden ones); 0 = no limit.
  */
 export function flowTable(records: FlowRecord[], width: number, c: Colors = PLAIN): string {
-  if (records.length === 0) return 'no connections\n';
-  const plainCells = COLUMNS.map((col) => records.map((r) => col.cell(r, PLAIN)));
+  return flowTableOfRows(records.map((r) => flowTableRow(r, c)), width, c);
+}
+
+/** The flow table from rows of flowTableRow (colours in the cells do not count towards widths). */
+export function flowTableOfRows(cells: string[][], width: number, c: Colors = PLAIN): string {
+  if (cells.length === 0) return 'no connections\n';
   // A loop, not Math.max(...cells): a spread of a million arguments overflows the stack.
-  const widths = COLUMNS.map((col, i) => plainCells[i].reduce((m, s) => Math.max(m, visibleLength(s)), visibleLength(col.head)));
+  const widths = COLUMNS.map((col, i) => cells.reduce((m, row) => Math.max(m, visibleLength(row[i])), visibleLength(col.head)));
   let keep = COLUMNS.map((_, i) => i);
   const total = (ks: number[]) => ks.reduce((a, i) => a + widths[i], 0) + 2 * (ks.length - 1);
   if (width > 0 && total(keep) > width) {
@@ -145,7 +154,7 @@ export function flowTable(records: FlowRecord[], width: number, c: Colors = PLAI
     }
     keep = chosen.sort((a, b) => a - b);
   }
-  const rows = records.map((r) => keep.map((i) => COLUMNS[i].cell(r, c)));
+  const rows = keep.length === COLUMNS.length ? cells : cells.map((row) => keep.map((i) => row[i]));
   let out = renderTable(keep.map((i) => COLUMNS[i].head), rows, keep.map((i) => COLUMNS[i].align), c);
   const hidden = COLUMNS.filter((_, i) => !keep.includes(i)).map((col) => col.head);
   if (hidden.length) out += c.dim(`(hidden to fit ${width} columns: ${hidden.join(', ')})`) + '\n';

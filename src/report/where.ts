@@ -243,23 +243,33 @@ export function recordFilter(a: FilterSpec): Predicate | null {
 }
 
 /** Parse `--sort FIELD[:desc|:asc]` into a comparator (nulls last, ties by id). */
-export function parseSort(spec: string): (a: FlowRecord, b: FlowRecord) => number {
+/** A --sort spec: the field's getter and the direction. */
+export interface SortSpec {
+  get: (r: FlowRecord) => unknown;
+  dir: 1 | -1;
+}
+
+export function parseSortSpec(spec: string): SortSpec {
   const m = /^([A-Za-z0-9_.]+)(?::(asc|desc))?$/i.exec(spec.trim());
   if (!m) throw new WhereError(`--sort takes FIELD or FIELD:desc, not '${spec}'`);
   const field = fieldByName(m[1]);
   if (!field) throw new WhereError(`unknown sort field '${m[1]}' (fields: ${FIELD_NAMES.join(', ')})`);
-  const dir = m[2]?.toLowerCase() === 'desc' ? -1 : 1;
-  const get = field.get;
-  return (a, b) => {
-    const x = get(a);
-    const y = get(b);
-    if (x === null || y === null) {
-      if (x === y) return a.id - b.id;
-      return x === null ? 1 : -1;
-    }
-    let c: number;
-    if (typeof x === 'number' && typeof y === 'number') c = x - y;
-    else c = String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
-    return c !== 0 ? c * dir : a.id - b.id;
-  };
+  return { get: field.get, dir: m[2]?.toLowerCase() === 'desc' ? -1 : 1 };
+}
+
+/** Order of two sort keys (x of record id a, y of record id b): nulls last, numbers numerically, then by id. */
+export function compareSortKeys(x: unknown, a: number, y: unknown, b: number, dir: 1 | -1): number {
+  if (x === null || y === null) {
+    if (x === y) return a - b;
+    return x === null ? 1 : -1;
+  }
+  let c: number;
+  if (typeof x === 'number' && typeof y === 'number') c = x - y;
+  else c = String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+  return c !== 0 ? c * dir : a - b;
+}
+
+export function parseSort(spec: string): (a: FlowRecord, b: FlowRecord) => number {
+  const { get, dir } = parseSortSpec(spec);
+  return (a, b) => compareSortKeys(get(a), a.id, get(b), b.id, dir);
 }

@@ -275,6 +275,11 @@ describe('the demo capture (fixtures/demo.pcapng)', () => {
     const recs = nd.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(recs.length).toBeGreaterThan(0);
     expect(JSON.parse(synfin(['flows', demo, '--format', 'json']).stdout)).toHaveLength(recs.length);
+    // json streams like ndjson: the same records in the same order, and still one valid array when
+    // --limit stops reading early or a filter leaves nothing.
+    expect(JSON.parse(synfin(['flows', demo, '--format', 'json']).stdout)).toEqual(recs);
+    expect(JSON.parse(synfin(['flows', demo, '--format', 'json', '--limit', '2']).stdout)).toEqual(recs.slice(0, 2));
+    expect(synfin(['flows', demo, '--format', 'json', '--port', '1']).stdout).toBe('[]\n');
     expect(parse(synfin(['flows', demo, '--format', 'csv']).stdout, { columns: true })).toHaveLength(recs.length);
     const z = synfin(['flows', demo, '--format', 'zeek']).stdout.trimEnd().split('\n');
     expect(z.filter((l) => !l.startsWith('#'))).toHaveLength(recs.length);

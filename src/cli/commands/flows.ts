@@ -1,19 +1,19 @@
 /**
  * `synfin flows CAPTURE...`: the flow table, filtered, sorted, in one of five formats.
- * ndjson, csv and zeek stream: each record goes out as soon as its fate is final and every smaller
- * id has gone out (Reorder: id order, memory bounded by its cap) unless --sort asks for an order;
- * table and json collect and sort.
+ * ndjson, json, csv and zeek stream: each record goes out as soon as its fate is final and every
+ * smaller id has gone out (Reorder: id order, memory bounded by its cap) unless --sort asks for an
+ * order; table (and --sort) collect compact entries (cells or lines, not records) and sort.
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { FlowRecord } from '../../flow/types.js';
 import { csvHeader, csvRow } from '../../report/csv.js';
-import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
+import { ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
-import { flowTable } from '../../report/table.js';
+import { flowTableOfRows, flowTableRow } from '../../report/table.js';
 import { Reorder } from '../../report/reorder.js';
 import { ByteSink, ZeekSink, type LineBytes } from '../../parallel/lines.js';
 import { ID_HEAD } from '../../parallel/protocol.js';
-import { parseSort, recordFilter, type FilterSpec, type Predicate } from '../../report/where.js';
+import { compareSortKeys, parseSortSpec, recordFilter, type FilterSpec, type Predicate } from '../../report/where.js';
 import { zeekFooter, zeekHeader, zeekRow } from '../../report/zeek.js';
 import { parseAddress } from '../address.js';
 import { EXIT_FAIL_ON } from '../errors.js';
@@ -25,6 +25,13 @@ import { finishDiagnostics, runAnalysis, runSharded, workerCount } from '../run.
 import { colors, Output, terminalWidth } from '../term.js';
 
 type FlowsArgs = InputArgs & FilterArgs & StuckArgs & WorkersArgs & { format: Format | undefined };
+
+/** What a buffered run (table, or --sort) keeps of a connection: its table cells or its formatted line. */
+interface Kept {
+  id: number;
+  key: unknown;
+  row: string[] | string;
+}
 
 /** The filters of the command line as plain data (hosts normalised; throws UsageError for a bad address). */
 export function filterSpec(a: FilterArgs): FilterSpec {
@@ -63,13 +70,16 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       .example('$0 flows cap.pcap --format csv --host 10.0.0.5 --port 443', 'CSV of the connections of 10.0.0.5 involving port 443') as unknown as Argv<FlowsArgs>,
   handler: async (a) => {
     const filter = buildFilter(a);
-    const sort = a.sort !== undefined ? parseSort(a.sort) : null;
+    const sort = a.sort !== undefined ? parseSortSpec(a.sort) : null;
     const format: Format = a.format ?? defaultFormat();
     const limit = a.limit !== undefined && a.limit > 0 ? a.limit : Infinity;
     const out = new Output();
     const stuck = new StuckCollector(a['stuck-after'], a['time-wait']);
-    const streaming = (format === 'ndjson' || format === 'csv' || format === 'zeek') && !sort;
-    const kept: FlowRecord[] = [];
+    // Every format but table streams unless --sort asks for an order. What is kept per connection
+    // is compact: its id, sort key, and table cells or formatted line, never the record itself.
+    const streaming = format !== 'table' && !sort;
+    const kept: Kept[] = [];
+    const tableColors = colors(a.color);
     const ac = new AbortController();
     let emitted = 0;
     let limitReached = false;
@@ -80,16 +90,15 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       started = true;
       if (format === 'csv') out.write(csvHeader());
       else if (format === 'zeek') out.write(zeekHeader(openTime));
+      else if (format === 'json') out.write('[');
     };
-    const line = (r: FlowRecord): string => (format === 'ndjson' ? ndjsonLine(r) : format === 'csv' ? csvRow(r) : zeekRow(r));
-    const emit = (r: FlowRecord) => {
-      start();
-      out.write(line(r));
-    };
+    // json: the items of JsonArrayWriter (report/json.ts), written here one by one.
+    const line = (r: FlowRecord): string =>
+      format === 'ndjson' ? ndjsonLine(r) : format === 'csv' ? csvRow(r) : format === 'json' ? JSON.stringify(r) : zeekRow(r);
     const emitLimited = (s: string) => {
       if (emitted >= limit) return;
       start();
-      out.write(s);
+      out.write(format === 'json' ? (emitted ? ',\n' : '\n') + s : s);
       emitted++;
       if (emitted >= limit && !a['fail-on']) {
         limitReached = true;
@@ -102,7 +111,7 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       const keep = !filter || filter(r);
       if (keep) stuck.add(r);
       if (streaming) reorder.push(r.id, keep && emitted < limit ? line(r) : null);
-      else if (keep) kept.push(r);
+      else if (keep) kept.push({ id: r.id, key: sort ? sort.get(r) : null, row: format === 'table' ? flowTableRow(r, tableColors) : line(r) });
     };
     // Sharded (src/parallel/): worker threads filter and format the records; only the lines come
     // back, each with its final id, into the same Reorder. --sort/--limit need the records here,
@@ -140,19 +149,15 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       reorder.flush();
       start();
     } else {
-      kept.sort(sort ?? ((x, y) => x.id - y.id));
+      kept.sort(sort ? (x, y) => compareSortKeys(x.key, x.id, y.key, y.id, sort.dir) : (x, y) => x.id - y.id);
       const rows = kept.length > limit ? kept.slice(0, limit) : kept;
-      if (format === 'table') out.write(flowTable(rows, terminalWidth(), colors(a.color)));
-      else if (format === 'json') {
-        const w = new JsonArrayWriter((s) => out.write(s));
-        w.open();
-        for (const r of rows) w.item(r);
-        w.close();
-      } else {
+      if (format === 'table') out.write(flowTableOfRows(rows.map((k) => k.row as string[]), terminalWidth(), tableColors));
+      else {
         start();
-        for (const r of rows) emit(r);
+        for (const k of rows) out.write(format === 'json' ? (emitted++ ? ',\n' : '\n') + (k.row as string) : (k.row as string));
       }
     }
+    if (format === 'json') out.write(emitted ? '\n]\n' : ']\n');
     if (format === 'zeek') out.write(zeekFooter(new Date()));
     await out.end();
     let code = finishDiagnostics(res, { interruptedByUser: res.interrupted && !limitReached });
