@@ -8,21 +8,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openCapture } from '../../src/capture/open.js';
-import { RawRecord } from '../../src/capture/types.js';
-import { Decoder } from '../../src/decode/decoder.js';
-import { Packet } from '../../src/decode/packet.js';
 import { FlowTracker, shardOf, type TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord } from '../../src/flow/types.js';
 import { Conversation } from '../../src/synth/conversation.js';
+import { eachPacket } from '../decode/helpers.js';
+import { run } from './helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const corpus = path.resolve(root, '../shared/corpus/tcpdump');
 
 type Opts = Partial<TrackerOptions>;
 
-function tracker(records: FlowRecord[], o: Opts): FlowTracker {
-  return new FlowTracker({
+async function runFile(file: string, o: Opts): Promise<FlowRecord[]> {
+  const records: FlowRecord[] = [];
+  const t = new FlowTracker({
     timeWait: 60,
     idleTimeout: 0,
     vlanKey: false,
@@ -31,52 +30,17 @@ function tracker(records: FlowRecord[], o: Opts): FlowTracker {
     onRecord: (r) => records.push(r),
     ...o,
   });
-}
-
-async function runFile(file: string, o: Opts): Promise<FlowRecord[]> {
-  const records: FlowRecord[] = [];
-  const t = tracker(records, o);
-  const reader = await openCapture(file);
-  const dec = new Decoder();
-  const pkt = new Packet();
-  try {
-    for (;;) {
-      const r = reader.next();
-      if (r === null) {
-        if (!(await reader.fill())) break;
-        continue;
-      }
-      dec.decode(r, pkt);
-      t.add(pkt, r);
-    }
-  } finally {
-    await reader.close();
-  }
+  await eachPacket(file, (r, p) => t.add(p, r));
   t.finish();
   return records;
 }
 
-function runFrames(frames: { data: Uint8Array; sec: number; nsec: number }[], o: Opts): FlowRecord[] {
-  const records: FlowRecord[] = [];
-  const t = tracker(records, o);
-  const dec = new Decoder();
-  const pkt = new Packet();
-  const rec = new RawRecord();
-  frames.forEach((f, i) => {
-    rec.buf = f.data;
-    rec.offset = 0;
-    rec.capLen = f.data.length;
-    rec.origLen = f.data.length;
-    rec.tsSec = f.sec;
-    rec.tsNsec = f.nsec;
-    rec.linkType = 1;
-    rec.frame = i + 1;
-    dec.decode(rec, pkt);
-    t.add(pkt, rec);
-  });
-  t.finish();
-  return records;
-}
+/**
+ * The conversations' packets merged in time order through one tracker (test/flow/helpers.ts run()),
+ * without transitions: they carry the flow id, which compare() zeroes only on the record itself.
+ */
+const runConvs = (convs: Conversation[], o: Opts): FlowRecord[] =>
+  run(convs, { transitions: false, trace: undefined, onPacket: undefined, onTransition: undefined, ...o }).records;
 
 const byId = (a: FlowRecord, b: FlowRecord) => a.id - b.id;
 
@@ -150,33 +114,30 @@ describe('the shards of a run together give the records of one tracker', () => {
     // 40 UDP and TCP flows on different ports, each rejected by an ICMP error from the server. The
     // errors form 2 ICMP flows (keyed by addresses, type 3 and code: 3 port / 1 host unreachable), so
     // most quoted flows live in another shard than the ICMP flow that marks them.
-    const frames: { data: Uint8Array; sec: number; nsec: number }[] = [];
+    const convs: Conversation[] = [];
     for (let i = 0; i < 40; i++) {
       const c = new Conversation({ start: 1_700_000_000 + i, clientPort: 41000 + i, serverPort: 9000 + i });
       if (i % 2) c.udp('client', 10).icmp('server', 3, 3, { quoteIndex: 0 });
       else c.syn().icmp('server', 3, 1, { quoteIndex: 0 });
-      for (const s of c.segments) frames.push({ data: s.frame, sec: s.tsSec, nsec: s.tsNsec });
+      convs.push(c);
     }
-    frames.sort((a, b) => a.sec - b.sec || a.nsec - b.nsec);
-    const whole = runFrames(frames, {});
+    const whole = runConvs(convs, {});
     const rejected = whole.filter((r) => r.icmpRejected).length;
     expect(rejected).toBe(40);
-    expect(compare((o) => runFrames(frames, o), 2)).toBe(42);
+    expect(compare((o) => runConvs(convs, o), 2)).toBe(42);
     // The split is real: each shard owns some of the rejected flows.
     for (let i = 0; i < 2; i++) {
-      expect(runFrames(frames, { shard: { count: 2, index: i } }).filter((r) => r.icmpRejected).length).toBeGreaterThan(0);
+      expect(runConvs(convs, { shard: { count: 2, index: i } }).filter((r) => r.icmpRejected).length).toBeGreaterThan(0);
     }
   });
 
   it('port reuse, TIME_WAIT and idle timers fire identically in every shard', () => {
-    const frames: { data: Uint8Array; sec: number; nsec: number }[] = [];
+    const convs: Conversation[] = [];
     for (let i = 0; i < 30; i++) {
       const c = new Conversation({ start: 1_700_000_000 + i * 7, clientPort: 50000 + (i % 5), serverPort: 80 });
-      c.syn().synAck().ack().data('client', 100).data('server', 1000).fin('client').ack('server').fin('server').ack('client');
-      for (const s of c.segments) frames.push({ data: s.frame, sec: s.tsSec, nsec: s.tsNsec });
+      convs.push(c.syn().synAck().ack().data('client', 100).data('server', 1000).fin('client').ack('server').fin('server').ack('client'));
     }
-    frames.sort((a, b) => a.sec - b.sec || a.nsec - b.nsec);
-    expect(compare((o) => runFrames(frames, { timeWait: 20, idleTimeout: 3, ...o }), 2)).toBe(30);
+    expect(compare((o) => runConvs(convs, { timeWait: 20, idleTimeout: 3, ...o }), 2)).toBe(30);
   });
 });
 
