@@ -4,7 +4,7 @@
  */
 import type { CaptureInfo } from '../capture/types.js';
 import { CaptureError } from '../capture/types.js';
-import type { LayerCounts } from '../flow/types.js';
+import type { AnalysisResult } from '../pipeline.js';
 import type { FilterSpec } from '../report/where.js';
 
 /**
@@ -60,17 +60,8 @@ export interface WireCaptureError {
 
 export type WireCaptureInfo = Omit<CaptureInfo, 'error'> & { error: WireCaptureError | null };
 
-/** AnalysisResult without records, clonable. */
-export interface WireResult {
-  captures: WireCaptureInfo[];
-  layers: LayerCounts;
-  firstSec: number | null;
-  firstNsec: number | null;
-  lastSec: number | null;
-  lastNsec: number | null;
-  evicted: number;
-  interrupted: boolean;
-}
+/** AnalysisResult without records and with clonable capture errors. */
+export type WireResult = Omit<AnalysisResult, 'records' | 'captures' | 'error'> & { captures: WireCaptureInfo[] };
 
 /** An exception thrown in a worker (e.g. a capture that cannot be opened), as plain data. */
 export type WireError =
