@@ -45,18 +45,20 @@ async function withRun<T>(
   }
 }
 
+/** The analysis options every analysing command takes (docs/cli.md), for one thread or shards. */
+function analysisOptions(args: InputArgs) {
+  return {
+    timeWait: args['time-wait'],
+    idleTimeout: args['idle-timeout'],
+    vlanKey: args['vlan-key'],
+    maxConnections: args['max-connections'],
+  };
+}
+
 export async function runAnalysis(args: InputArgs, o: RunOptions = {}): Promise<AnalysisResult> {
   const { controller, ...rest } = o;
   return withRun(args, controller, (signal, onProgress) =>
-    analyze(args.captures, {
-      ...rest,
-      timeWait: args['time-wait'],
-      idleTimeout: args['idle-timeout'],
-      vlanKey: args['vlan-key'],
-      maxConnections: args['max-connections'],
-      signal,
-      onProgress,
-    }),
+    analyze(args.captures, { ...rest, ...analysisOptions(args), signal, onProgress }),
   );
 }
 
@@ -102,10 +104,7 @@ export async function runSharded(
       filter: o.filter,
       stuckAfter: o.stuckAfter,
       onLine: o.onLine,
-      timeWait: args['time-wait'],
-      idleTimeout: args['idle-timeout'],
-      vlanKey: args['vlan-key'],
-      maxConnections: args['max-connections'],
+      ...analysisOptions(args),
       signal,
       onProgress,
     }),
