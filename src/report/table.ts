@@ -42,7 +42,11 @@ const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].lengt
 
 /** Render rows as a borderless table; lines have no trailing spaces. */
 export function renderTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
-  if (rows.length > TABLE_CHUNK_ROWS) return padTable(head, rows, aligns, c);
+  return rows.length > TABLE_CHUNK_ROWS ? padTable(head, rows, aligns, c) : cliTable(head, rows, aligns, c);
+}
+
+/** The borderless table by cli-table3 (any size; the reference padTable is tested against). */
+export function cliTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
   const t = new Table({
     head: head.map((h) => c.bold(h)),
     chars: NO_BORDER,
