@@ -22,7 +22,11 @@ export class JsonArrayWriter {
     this.write('[');
   }
   item(v: unknown): void {
-    this.write((this.n++ ? ',\n' : '\n') + JSON.stringify(v));
+    this.itemText(JSON.stringify(v));
+  }
+  /** An item already serialised (JSON.stringify of it). */
+  itemText(json: string): void {
+    this.write((this.n++ ? ',\n' : '\n') + json);
   }
   close(): void {
     this.write(this.n ? '\n]\n' : ']\n');

@@ -7,7 +7,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { FlowRecord } from '../../flow/types.js';
 import { csvHeader, csvRow } from '../../report/csv.js';
-import { ndjsonLine } from '../../report/json.js';
+import { JsonArrayWriter, ndjsonLine } from '../../report/json.js';
 import { StuckCollector } from '../../report/stuck.js';
 import { flowTableOfRows, flowTableRow } from '../../report/table.js';
 import { Reorder } from '../../report/reorder.js';
@@ -84,21 +84,22 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
     let emitted = 0;
     let limitReached = false;
     let started = false;
+    const json = new JsonArrayWriter((s) => out.write(s));
     const openTime = new Date();
     const start = () => {
       if (started) return;
       started = true;
       if (format === 'csv') out.write(csvHeader());
       else if (format === 'zeek') out.write(zeekHeader(openTime));
-      else if (format === 'json') out.write('[');
+      else if (format === 'json') json.open();
     };
-    // json: the items of JsonArrayWriter (report/json.ts), written here one by one.
     const line = (r: FlowRecord): string =>
       format === 'ndjson' ? ndjsonLine(r) : format === 'csv' ? csvRow(r) : format === 'json' ? JSON.stringify(r) : zeekRow(r);
     const emitLimited = (s: string) => {
       if (emitted >= limit) return;
       start();
-      out.write(format === 'json' ? (emitted ? ',\n' : '\n') + s : s);
+      if (format === 'json') json.itemText(s);
+      else out.write(s);
       emitted++;
       if (emitted >= limit && !a['fail-on']) {
         limitReached = true;
@@ -154,10 +155,13 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       if (format === 'table') out.write(flowTableOfRows(rows.map((k) => k.row as string[]), terminalWidth(), tableColors));
       else {
         start();
-        for (const k of rows) out.write(format === 'json' ? (emitted++ ? ',\n' : '\n') + (k.row as string) : (k.row as string));
+        for (const k of rows) {
+          if (format === 'json') json.itemText(k.row as string);
+          else out.write(k.row as string);
+        }
       }
     }
-    if (format === 'json') out.write(emitted ? '\n]\n' : ']\n');
+    if (format === 'json') json.close();
     if (format === 'zeek') out.write(zeekFooter(new Date()));
     await out.end();
     let code = finishDiagnostics(res, { interruptedByUser: res.interrupted && !limitReached });
