@@ -29,12 +29,12 @@ export const PLAIN: Colors = { bold: id, dim: id, red: id, yellow: id, green: id
 
 /**
  * Tables of up to this many rows are rendered by cli-table3; larger ones by padTable(), the same
- * text (test/report/table-chunks.test.ts holds the two equal). cli-table3 costs ~30 µs per cell
+ * text (test/report/table-pad.test.ts holds the two equal). cli-table3 costs ~30 µs per cell
  * (it builds a regular expression per measurement, ansi-regex) and its layout (layout-manager.js,
  * written for row and column spans) is quadratic in the rows: 2 000 rows took 1.7 s, 8 000 rows
  * 22 s, the 60 000 of the benchmark capture ~20 minutes; padTable renders those in a fraction of a second.
  */
-export const TABLE_CHUNK_ROWS = 256;
+export const CLI_TABLE_MAX_ROWS = 256;
 
 /** Visible width of a cell: code points once ANSI colour codes are removed (cells are ASCII or Latin). */
 // eslint-disable-next-line no-control-regex
@@ -42,7 +42,7 @@ const visibleLength = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].lengt
 
 /** Render rows as a borderless table; lines have no trailing spaces. */
 export function renderTable(head: string[], rows: string[][], aligns: Align[], c: Colors = PLAIN): string {
-  return rows.length > TABLE_CHUNK_ROWS ? padTable(head, rows, aligns, c) : cliTable(head, rows, aligns, c);
+  return rows.length > CLI_TABLE_MAX_ROWS ? padTable(head, rows, aligns, c) : cliTable(head, rows, aligns, c);
 }
 
 /** The borderless table by cli-table3 (any size; the reference padTable is tested against). */

@@ -1,11 +1,11 @@
 /**
- * Tables larger than TABLE_CHUNK_ROWS rows are rendered by padTable instead of cli-table3 (whose
+ * Tables larger than CLI_TABLE_MAX_ROWS rows are rendered by padTable instead of cli-table3 (whose
  * cost per cell and quadratic layout made a 60 000-row table take ~20 minutes). The oracle is
  * cli-table3 itself rendering the whole table (cliTable, what renderTable always did): same text.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cliTable, COLOR, padTable, PLAIN, renderTable, TABLE_CHUNK_ROWS, type Align } from '../../src/report/table.js';
+import { cliTable, COLOR, padTable, PLAIN, renderTable, CLI_TABLE_MAX_ROWS, type Align } from '../../src/report/table.js';
 
 const cell = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9.:_ -]{0,14}$/),
@@ -20,9 +20,9 @@ describe('padTable: cli-table3\'s borderless layout in linear time', () => {
           fc.record({
             head: fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { minLength: cols, maxLength: cols }),
             aligns: fc.array(fc.constantFrom<Align>('left', 'right'), { minLength: cols, maxLength: cols }),
-            rows: fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 0, maxLength: 2 * TABLE_CHUNK_ROWS + 50, size: 'max' }),
+            rows: fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 0, maxLength: 2 * CLI_TABLE_MAX_ROWS + 50, size: 'max' }),
             color: fc.boolean(),
-            // A wide cell only in the last rows: its width must reach the first chunk too.
+            // A wide cell only in the last row: its width must reach every row above it.
             wide: fc.boolean(),
           }),
         ),
@@ -47,7 +47,7 @@ describe('padTable: cli-table3\'s borderless layout in linear time', () => {
 
   it('10 000 rows: column widths and alignment worked by hand', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => [String(i), `10.0.${i >> 8}.${i & 255}:${40000 + i}`, i % 7 ? 'ESTABLISHED' : 'CLOSE_WAIT']);
-    const out = renderTable(['id', 'client', 'state'], rows, ['right', 'left', 'left']); // > TABLE_CHUNK_ROWS: padTable
+    const out = renderTable(['id', 'client', 'state'], rows, ['right', 'left', 'left']); // > CLI_TABLE_MAX_ROWS: padTable
     const lines = out.split('\n');
     expect(lines.length).toBe(10_000 + 2); // head, rows, final empty string after the last \n
     // Widths by hand: id 4 ("9999"); client 17 (the longest is like "10.0.38.255:49983": two-digit
