@@ -48,7 +48,6 @@ export class Decoder {
   // Per-call state (set at the start of decode; fields rather than arguments to keep calls short).
   private b: Uint8Array = new Uint8Array(0);
   private p: Packet = new Packet();
-  private start = 0;
   /** End of the captured bytes of the frame. */
   private capEnd = 0;
   /** Frame bytes were cut by the snaplen. */
@@ -73,7 +72,6 @@ export class Decoder {
     if (start > b.length) start = b.length;
     if (!(capLen >= 0)) capLen = 0;
     if (start + capLen > b.length) capLen = b.length - start;
-    this.start = start;
     this.capEnd = start + capLen;
     const orig = rec.origLen > capLen ? rec.origLen : capLen;
     this.cut = orig > capLen;

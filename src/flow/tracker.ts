@@ -200,7 +200,6 @@ export class FlowTracker {
 
   // The packet being processed (for transition causes, built only when a transition is recorded).
   private curPkt: Packet | null = null;
-  private curRec: RawRecord | null = null;
   private curDir = 0;
   private curConn: Conn | null = null;
   /**
@@ -656,7 +655,6 @@ export class FlowTracker {
     if (c.analysis !== null) notes |= c.analysis.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
 
     this.curPkt = p;
-    this.curRec = rec;
     this.curDir = dir;
     this.curConn = c;
     const sec = rec.tsSec;
