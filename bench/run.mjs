@@ -12,6 +12,8 @@
  *   read+decode  synfin openCapture + Decoder (dist/)                               bench/read-decode.mjs
  *   pipeline     bin/synfin flows FILE --format ndjson > /dev/null (whole pipeline, one thread: the default)
  *   pipeline-2threads  the same with --workers 2 (flows sharded over two worker threads)
+ *   floor        read + flow table + JSON.stringify of synfin-shaped records, no analysis   bench/floor.mjs
+ *   floor-2threads  the same on two threads (each reads every record, serialises half the flows)
  *   tcptrace     tcptrace -n FILE > /dev/null                                        (when installed)
  *   tshark       tshark -q -z conv,tcp -r FILE > /dev/null                           (when installed)
  *
@@ -19,7 +21,8 @@
  * the child), peak memory is time's "Maximum resident set size". Reports the median wall time,
  * packets/s, MB/s, the median peak RSS and the ratios of issue 6:
  *   read+decode vs pcap-parser (target ≥ 5× faster),
- *   pipeline wall vs tcptrace (target ≤ 1/3), pipeline peak RSS vs tcptrace (target ≤ 1/2).
+ *   pipeline wall vs tcptrace (target ≤ 1/3), pipeline peak RSS vs tcptrace (target ≤ 1/2),
+ *   and the floor's wall vs tcptrace (where the 1/3 target lies against what no analysis costs).
  * Writes bench/results.json and bench/RESULTS.md (date, machine, node version, commit). A benchmark is not a
  * test: nothing fails on speed.
  */
@@ -84,6 +87,8 @@ function warm(file) {
 // --------------------------------------------------------------------------------------------
 // the tools
 const node = process.execPath;
+/** The record floor.mjs shapes its lines after: synfin's own output on the demo capture (made before the runs). */
+const TEMPLATE = resolve(here, 'out', 'floor-template.ndjson');
 const TOOLS = [
   { name: 'bare', cmd: [node, resolve(here, 'read-bare.mjs'), FILE], what: 'bare JS loop over pcap records (the limit)' },
   { name: 'pcap-parser', cmd: [node, resolve(here, 'read-pcap-parser.mjs'), FILE], what: 'pcap-parser, read only' },
@@ -103,6 +108,16 @@ const TOOLS = [
     cmd: [node, resolve(root, 'bin/synfin'), 'flows', FILE, '--format', 'ndjson', '--idle-timeout', '120'],
     what: 'synfin flows --format ndjson --idle-timeout 120 > /dev/null (connections left open are released after 120 s of silence)',
     bigOnly: true,
+  },
+  {
+    name: 'floor',
+    cmd: [node, resolve(here, 'floor.mjs'), '--template', TEMPLATE, FILE],
+    what: 'read every record + typed-array flow table + JSON.stringify of one synfin-shaped record per flow, no analysis (the floor of any JS pipeline)',
+  },
+  {
+    name: 'floor-2threads',
+    cmd: [node, resolve(here, 'floor.mjs'), '--threads', '2', '--template', TEMPLATE, FILE],
+    what: 'the floor on two worker threads (each reads every record and serialises half the flows, lines unordered)',
   },
   { name: 'tcptrace', cmd: ['tcptrace', '-n', FILE], what: 'tcptrace -n', needs: 'tcptrace' },
   { name: 'tshark', cmd: ['tshark', '-q', '-z', 'conv,tcp', '-r', FILE], what: 'tshark -q -z conv,tcp', needs: 'tshark' },
@@ -216,6 +231,11 @@ async function main() {
   const mb = cap.bytes / 1e6;
   process.stderr.write(`capture ${relative(root, FILE)}: ${cap.packets} packets, ${cap.connections ?? '?'} connections, ${mb.toFixed(0)} MB\n`);
   warm(FILE);
+  if (TOOLS.some((t) => t.name.startsWith('floor'))) {
+    const demo = spawnSync(node, [resolve(root, 'bin/synfin'), 'flows', resolve(root, 'fixtures/demo.pcapng'), '--format', 'ndjson'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (demo.status !== 0) throw new Error(`synfin on fixtures/demo.pcapng failed: ${demo.stderr}`);
+    writeFileSync(TEMPLATE, demo.stdout);
+  }
   const runs = Object.fromEntries(TOOLS.map((t) => [t.name, []]));
   for (let i = 0; i < RUNS; i++) {
     for (const t of TOOLS) {
@@ -260,6 +280,9 @@ async function main() {
     pipeline2ThreadsWallVsTcptrace: R('pipeline-2threads', 'tcptrace', 'wallMedian'),
     pipeline2ThreadsCpuVsTcptrace: R('pipeline-2threads', 'tcptrace', 'cpuMedian'),
     pipeline2ThreadsRssVsTcptrace: R('pipeline-2threads', 'tcptrace', 'rssMB'),
+    floorWallVsTcptrace: R('floor', 'tcptrace', 'wallMedian'),
+    floor2ThreadsWallVsTcptrace: R('floor-2threads', 'tcptrace', 'wallMedian'),
+    pipelineVsFloor: R('pipeline', 'floor', 'wallMedian'),
   };
   const targets = {
     readDecodeSpeedupVsPcapParser: { target: '≥ 5', met: ratios.readDecodeSpeedupVsPcapParser === null ? null : ratios.readDecodeSpeedupVsPcapParser >= 5 },
@@ -305,6 +328,7 @@ async function main() {
     `pipeline cpu / tcptrace cpu (user+sys; less sensitive to a busy machine): ${fmt(ratios.pipelineCpuVsTcptrace)}`,
     `read+decode / bare loop: ${fmt(ratios.readDecodeVsBare)}; pipeline / bare loop: ${fmt(ratios.pipelineVsBare)}`,
     `two threads (--workers 2) / tcptrace: wall ${fmt(ratios.pipeline2ThreadsWallVsTcptrace)}, cpu ${fmt(ratios.pipeline2ThreadsCpuVsTcptrace)}, peak RSS ${fmt(ratios.pipeline2ThreadsRssVsTcptrace)}`,
+    `floor (no analysis, records only) / tcptrace wall: ${fmt(ratios.floorWallVsTcptrace)}; on two threads ${fmt(ratios.floor2ThreadsWallVsTcptrace)}; pipeline / floor ${fmt(ratios.pipelineVsFloor)}`,
   ];
   process.stdout.write(`\n${table}\n\n${ratioText.join('\n')}\n`);
   for (const t of TOOLS) {
