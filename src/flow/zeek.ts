@@ -12,6 +12,7 @@
  * Nothing is allocated per packet.
  */
 import { TcpFlag, type Packet } from '../decode/packet.js';
+import { zeros } from './tcp-analysis.js';
 import { Note, type Proto, type ZeekConnState, type ZeekFields } from './types.js';
 
 /** TCP_Endpoint.h EndpointState. */
@@ -101,9 +102,13 @@ class ZEndpoint {
   /** Data received contiguously from `trim` up to here. */
   contig = 1;
   blocks = 0;
-  /** Out-of-order blocks [lo, hi) above `trim`, allocated on first use. */
-  blockLo: Float64Array | null = null;
-  blockHi: Float64Array | null = null;
+  /**
+   * Out-of-order blocks [lo, hi) above `trim`, allocated on first use. Plain arrays of small
+   * integers, not Float64Arrays: what is read from a Float64Array is a double, and `contig = bh[i]`
+   * made `contig` a double field of every endpoint (a separate heap box read on every packet).
+   */
+  blockLo: number[] | null = null;
+  blockHi: number[] | null = null;
 
   /** Back to a fresh endpoint (every field above as initialised); the block arrays are kept (read up to `blocks` only). */
   reset(): void {
@@ -214,8 +219,8 @@ class ZEndpoint {
     }
     // out of order: kept in a small block list (allocated on first use), merged
     if (this.blockLo === null || this.blockHi === null) {
-      this.blockLo = new Float64Array(MAX_BLOCKS);
-      this.blockHi = new Float64Array(MAX_BLOCKS);
+      this.blockLo = zeros(MAX_BLOCKS);
+      this.blockHi = zeros(MAX_BLOCKS);
     }
     const bl = this.blockLo;
     const bh = this.blockHi;
