@@ -74,6 +74,14 @@ function handshakeOf(c: Conn): Handshake {
   };
 }
 
+function stateSeconds(tcp: boolean, s: SideState, refSec: number, refNsec: number): number | null {
+  return !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
+}
+
+function stateSince(tcp: boolean, s: SideState): string | null {
+  return !tcp || s.state === St.NONE ? null : isoTime(s.enteredSec, s.enteredNsec);
+}
+
 /**
  * Build the record. `refSec/refNsec` is the moment the record describes: the capture's last
  * timestamp for records emitted by finish(), else the moment the connection's fate became final
@@ -94,12 +102,6 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
       analysis = null;
     }
   }
-
-  const stateSeconds = (s: SideState): number | null =>
-    !tcp || s.state === St.NONE ? null : Math.max(0, durationNs(s.enteredSec, s.enteredNsec, refSec, refNsec) / 1e9);
-
-  const stateSince = (s: SideState): string | null =>
-    !tcp || s.state === St.NONE ? null : isoTime(s.enteredSec, s.enteredNsec);
 
   const zc = c.zeek!;
   const zeek = zc.result();
@@ -139,8 +141,8 @@ export function buildRecord(c: Conn, refSec: number, refNsec: number, withTransi
     payloadBytes: { client: cl.payloadBytes, server: sv.payloadBytes },
     handshake: tcp ? handshakeOf(c) : null,
     state: tcp ? { client: STATE_NAMES[cl.state], server: STATE_NAMES[sv.state] } : { client: null, server: null },
-    stateSeconds: { client: stateSeconds(cl), server: stateSeconds(sv) },
-    stateSince: { client: stateSince(cl), server: stateSince(sv) },
+    stateSeconds: { client: stateSeconds(tcp, cl, refSec, refNsec), server: stateSeconds(tcp, sv, refSec, refNsec) },
+    stateSince: { client: stateSince(tcp, cl), server: stateSince(tcp, sv) },
     stateInferred: c.stateInferred,
     teardown: teardownOf(c),
     reset:

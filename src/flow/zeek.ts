@@ -102,6 +102,8 @@ class ZEndpoint {
   /** Data received contiguously from `trim` up to here. */
   contig = 1;
   blocks = 0;
+  /** Total length of the holes the last acked() found (set by it, read right after). */
+  holeBytes = 0;
   /**
    * Out-of-order blocks [lo, hi) above `trim`, allocated on first use. Plain arrays of small
    * integers, not Float64Arrays: what is read from a Float64Array is a double, and `contig = bh[i]`
@@ -138,6 +140,7 @@ class ZEndpoint {
     this.trim = 1;
     this.contig = 1;
     this.blocks = 0;
+    this.holeBytes = 0;
   }
 
   setState(s: ZState): void {
@@ -263,10 +266,10 @@ class ZEndpoint {
 
   /**
    * The peer acknowledged up to `upTo` (relative): returns the number of holes below it that were
-   * never received, and puts their total length in `out.missed`. What is below the point is dropped.
+   * never received, and puts their total length in `holeBytes`. What is below the point is dropped.
    */
-  acked(upTo: number, out: { missed: number }): number {
-    out.missed = 0;
+  acked(upTo: number): number {
+    this.holeBytes = 0;
     if (upTo <= this.trim) return 0;
     let holes = 0;
     let pos = this.contig;
@@ -281,7 +284,7 @@ class ZEndpoint {
         if (best < 0) break;
         if (bl[best] > pos) {
           holes++;
-          out.missed += bl[best] - pos;
+          this.holeBytes += bl[best] - pos;
         }
         pos = bh[best];
         if (pos >= upTo) break;
@@ -289,7 +292,7 @@ class ZEndpoint {
     }
     if (pos < upTo) {
       holes++;
-      out.missed += upTo - pos;
+      this.holeBytes += upTo - pos;
     }
     this.trim = upTo;
     if (this.contig < upTo) this.contig = upTo;
@@ -339,7 +342,6 @@ export class ZeekConn {
   private readonly e0: ZEndpoint;
   private readonly e1: ZEndpoint;
   private missed = 0;
-  private readonly gapOut = { missed: 0 };
   private startSec = 0;
   private startNsec = 0;
   private lastSec = 0;
@@ -366,7 +368,6 @@ export class ZeekConn {
     this.e0.reset();
     this.e1.reset();
     this.missed = 0;
-    this.gapOut.missed = 0;
     this.startSec = 0;
     this.startNsec = 0;
     this.lastSec = 0;
@@ -532,12 +533,12 @@ export class ZeekConn {
     if (ackf && !rst && peer.started) {
       let upTo = peer.relAck(ack);
       if (peer.finRel >= 0 && upTo > peer.finRel) upTo = peer.finRel;
-      const holes = peer.acked(upTo, this.gapOut);
+      const holes = peer.acked(upTo);
       if (holes > 0) {
         const ignore = !peer.sawSyn && upTo <= 2;
         if (!ignore && isClean(peer) && isClean(e)) {
           for (let i = 0; i < holes; i++) this.scaled(side ^ 1, ++peer.gapN, 'G');
-          this.missed += this.gapOut.missed;
+          this.missed += peer.holeBytes;
         }
       }
     }
