@@ -327,13 +327,15 @@ export class TcpSeqAnalysis {
         // a keep-alive is never a retransmission
       } else if (seglen > 1 && nsSet && seq === ((ns - 1) | 0)) {
         // data following a zero-window probe (wireshark#15427)
-      } else {
+      } else if (notAdvanced) {
+        // (The times are computed only here: a segment that advances the sequence is none of these
+        // but possibly a spurious retransmission, checked below.)
         const tAck = nsBetween(R.lastackSec, R.lastackNsec, tsSec, tsNsec);
         const tSeq = nsBetween(F.nextseqSec, F.nextseqNsec, tsSec, tsNsec);
         const oooThres = this.irttNs > 0 ? this.irttNs : OOO_DEFAULT_NS;
-        if (notAdvanced && R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
+        if (R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
+        } else if (tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
           n |= Note.OUT_OF_ORDER;
           // Wireshark's out-of-order covers two things: an original that arrives late (reordering)
           // and a quick retransmission (sent within the iRTT, as a sender-side capture shows a
@@ -342,9 +344,11 @@ export class TcpSeqAnalysis {
           if (!fillsGap(F, seq, (seq + seglen + (syn || fin ? 1 : 0)) | 0)) F.cOooResent++;
         } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced) {
+        } else {
           n |= Note.RETRANSMISSION;
         }
+      } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
+        n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
       }
     }
 
