@@ -9,6 +9,9 @@ import type { CaptureFormat, CaptureInfo, CaptureReader } from './types.js';
 /** Largest captured length accepted for one packet (Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD). */
 export const MAX_PACKET = 262144;
 
+/** Bytes of the buffer brought into the CPU cache at a time, ahead of the records being handed out. */
+const TOUCH_AHEAD = 32768;
+
 export function newInfo(file: string, format: CaptureFormat, gzip: boolean, fileSize: number | null): CaptureInfo {
   return {
     file,
@@ -34,6 +37,11 @@ export abstract class BaseReader implements CaptureReader {
   /** Reading is over (end of input, damage, or close()). */
   protected done = false;
   protected count = 0;
+  /** touchAhead(): buffer range [touchFrom, touchTo) already touched. */
+  private touchFrom = 0;
+  private touchTo = 0;
+  /** Keeps the touching loads from being optimised away. */
+  touchSum = 0;
 
   constructor(
     protected readonly src: ByteSource,
@@ -49,6 +57,27 @@ export abstract class BaseReader implements CaptureReader {
 
   /** What the unconsumed bytes at the end of the input were going to be, for the warning. */
   protected abstract describePartial(bytes: number): string;
+
+  /**
+   * Called by next() with the end of the record it hands out: when that passes the bytes already
+   * touched, read one byte per 64-byte cache line of the next TOUCH_AHEAD bytes. The buffer was
+   * filled by a read on libuv's thread pool, so its lines are mostly in no cache of this core; each
+   * record header and packet header was a cache miss paid inside the per-packet work (measured: the
+   * reader's next() 4–5% of the pipeline's profile, against 0.03 s user for the whole loop alone).
+   * A sequential loop of independent loads fetches them at memory bandwidth instead: flow stage
+   * CPU on bench.pcap 1.89 → 1.80 s (median of 9 alternating runs).
+   */
+  protected touchAhead(end: number): void {
+    if (end <= this.touchTo && end >= this.touchFrom) return;
+    const s = this.src;
+    const buf = s.buf;
+    const to = Math.min(s.end, end + TOUCH_AHEAD);
+    let x = 0;
+    for (let i = end; i < to; i += 64) x += buf[i];
+    this.touchSum = x;
+    this.touchFrom = end;
+    this.touchTo = to;
+  }
 
   async fill(): Promise<boolean> {
     if (this.done) return false;

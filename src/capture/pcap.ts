@@ -123,6 +123,7 @@ export class PcapReader extends BaseReader {
     rec.frame = ++this.count;
     s.pos = p + hdr + cap;
     this.info.packets = this.count;
+    this.touchAhead(s.pos);
     return rec;
   }
 }

@@ -167,6 +167,7 @@ export class PcapngReader extends BaseReader {
     rec.frame = ++this.count;
     s.pos = p + len;
     this.info.packets = this.count;
+    this.touchAhead(s.pos);
     return rec;
   }
 

@@ -327,13 +327,15 @@ export class TcpSeqAnalysis {
         // a keep-alive is never a retransmission
       } else if (seglen > 1 && nsSet && seq === ((ns - 1) | 0)) {
         // data following a zero-window probe (wireshark#15427)
-      } else {
+      } else if (notAdvanced) {
+        // (The times are computed only here: a segment that advances the sequence is none of these
+        // but possibly a spurious retransmission, checked below.)
         const tAck = nsBetween(R.lastackSec, R.lastackNsec, tsSec, tsNsec);
         const tSeq = nsBetween(F.nextseqSec, F.nextseqNsec, tsSec, tsNsec);
         const oooThres = this.irttNs > 0 ? this.irttNs : OOO_DEFAULT_NS;
-        if (notAdvanced && R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
+        if (R.dupacknum >= 2 && R.lastack === seq && tAck >= 0 && tAck < FAST_RT_NS) {
           n |= Note.FAST_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced && tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
+        } else if (tSeq >= 0 && tSeq < oooThres && ns !== ((seq + seglen + (syn || fin ? 1 : 0)) | 0)) {
           n |= Note.OUT_OF_ORDER;
           // Wireshark's out-of-order covers two things: an original that arrives late (reordering)
           // and a quick retransmission (sent within the iRTT, as a sender-side capture shows a
@@ -342,9 +344,11 @@ export class TcpSeqAnalysis {
           if (!fillsGap(F, seq, (seq + seglen + (syn || fin ? 1 : 0)) | 0)) F.cOooResent++;
         } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
-        } else if (notAdvanced) {
+        } else {
           n |= Note.RETRANSMISSION;
         }
+      } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
+        n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
       }
     }
 
@@ -655,30 +659,38 @@ function freezeDir(D: Dir, b: Float64Array, o: number, endSec: number, endNsec: 
   b[o + 21] = D.maxBif;
 }
 
+/**
+ * An integral number as a small integer when it is one: a record's object fields then hold it
+ * unboxed (read from a Float64Array, every field was a separate heap number, 44 per record).
+ */
+function int(v: number): number {
+  return v === (v | 0) ? v | 0 : v;
+}
+
 function readDir(b: Float64Array, o: number): DirectionAnalysis {
   const seen = b[o + 12] === 1;
   return {
-    retransmissions: b[o],
-    fastRetransmissions: b[o + 1],
-    spuriousRetransmissions: b[o + 2],
-    retransmittedBytes: b[o + 3],
-    outOfOrder: b[o + 4],
-    outOfOrderResent: b[o + 5],
-    lostSegments: b[o + 6],
-    missedBytes: b[o + 7],
-    dupAcks: b[o + 8],
-    keepAlives: b[o + 9],
-    zeroWindowProbes: b[o + 10],
-    ackedUnseen: b[o + 11],
-    windowMin: seen ? b[o + 13] : null,
-    windowMax: seen ? b[o + 14] : null,
-    windowLast: seen ? b[o + 15] : null,
+    retransmissions: int(b[o]),
+    fastRetransmissions: int(b[o + 1]),
+    spuriousRetransmissions: int(b[o + 2]),
+    retransmittedBytes: int(b[o + 3]),
+    outOfOrder: int(b[o + 4]),
+    outOfOrderResent: int(b[o + 5]),
+    lostSegments: int(b[o + 6]),
+    missedBytes: int(b[o + 7]),
+    dupAcks: int(b[o + 8]),
+    keepAlives: int(b[o + 9]),
+    zeroWindowProbes: int(b[o + 10]),
+    ackedUnseen: int(b[o + 11]),
+    windowMin: seen ? int(b[o + 13]) : null,
+    windowMax: seen ? int(b[o + 14]) : null,
+    windowLast: seen ? int(b[o + 15]) : null,
     windowScaleKnown: b[o + 16] === 1,
-    zeroWindows: b[o + 17],
+    zeroWindows: int(b[o + 17]),
     zeroWindowSeconds: b[o + 18] / 1e9,
-    windowFull: b[o + 19],
-    windowUpdates: b[o + 20],
-    maxInFlight: b[o + 21],
+    windowFull: int(b[o + 19]),
+    windowUpdates: int(b[o + 20]),
+    maxInFlight: int(b[o + 21]),
     // Zeek's sequence span has one implementation, ZeekConn (src/flow/zeek.ts), which tracks the
     // same sequence space for its own rules anyway; buildRecord (src/flow/record.ts) fills it in.
     seqBytes: 0,
@@ -690,9 +702,15 @@ export function frozenResult(buf: Float64Array, off: number): PerSide<DirectionA
   return { client: readDir(buf, off), server: readDir(buf, off + DIR_WORDS) };
 }
 
-/** A packed array of exactly n zeros (small integers, unboxed; push() would over-allocate). */
-function zeros(n: number): number[] {
-  return Array.from({ length: n }, () => 0);
+const ZEROS: number[] = Array.from({ length: 2 * MAX_UNACKED_SEGMENTS }, () => 0);
+
+/**
+ * A packed array of exactly n ≤ 2·MAX_UNACKED_SEGMENTS zeros (small integers, unboxed; push()
+ * would over-allocate). A slice of a template: Array.from with a callback was ~1% of the flow
+ * stage's profile.
+ */
+export function zeros(n: number): number[] {
+  return ZEROS.slice(0, n);
 }
 
 /** How many skipped gaps each direction remembers (the oldest is forgotten beyond it). */

@@ -197,6 +197,11 @@ export class FlowTracker {
   private readonly dgIdle: number;
   private readonly lingerS: number;
   private readonly wantTransitions: boolean;
+  /**
+   * The TCP LRU list is read only by the idle timeout and the maxConnections eviction: without
+   * them it is not kept (touch() writes to up to three other connections' objects per packet).
+   */
+  private readonly tcpLru: boolean;
 
   // The packet being processed (for transition causes, built only when a transition is recorded).
   private curPkt: Packet | null = null;
@@ -221,6 +226,7 @@ export class FlowTracker {
     this.dgIdle = o.datagramIdle ?? 60;
     this.lingerS = o.closeLinger ?? 5;
     this.wantTransitions = o.transitions || o.onTransition !== undefined;
+    this.tcpLru = o.idleTimeout > 0 || o.maxConnections > 0;
     this.shardCount = o.shard?.count ?? 1;
     this.shardIndex = o.shard?.index ?? 0;
   }
@@ -553,7 +559,7 @@ export class FlowTracker {
       c.lastSec = rec.tsSec;
       c.lastNsec = rec.tsNsec;
     }
-    this.touch(c);
+    if (c.kind !== Kind.TCP || this.tcpLru) this.touch(c);
   }
 
   // ---------------------------------------------------------------- UDP / ICMP

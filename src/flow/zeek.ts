@@ -12,6 +12,7 @@
  * Nothing is allocated per packet.
  */
 import { TcpFlag, type Packet } from '../decode/packet.js';
+import { zeros } from './tcp-analysis.js';
 import { Note, type Proto, type ZeekConnState, type ZeekFields } from './types.js';
 
 /** TCP_Endpoint.h EndpointState. */
@@ -101,9 +102,15 @@ class ZEndpoint {
   /** Data received contiguously from `trim` up to here. */
   contig = 1;
   blocks = 0;
-  /** Out-of-order blocks [lo, hi) above `trim`, allocated on first use. */
-  blockLo: Float64Array | null = null;
-  blockHi: Float64Array | null = null;
+  /** Total length of the holes the last acked() found (set by it, read right after). */
+  holeBytes = 0;
+  /**
+   * Out-of-order blocks [lo, hi) above `trim`, allocated on first use. Plain arrays of small
+   * integers, not Float64Arrays: what is read from a Float64Array is a double, and `contig = bh[i]`
+   * made `contig` a double field of every endpoint (a separate heap box read on every packet).
+   */
+  blockLo: number[] | null = null;
+  blockHi: number[] | null = null;
 
   /** Back to a fresh endpoint (every field above as initialised); the block arrays are kept (read up to `blocks` only). */
   reset(): void {
@@ -133,6 +140,7 @@ class ZEndpoint {
     this.trim = 1;
     this.contig = 1;
     this.blocks = 0;
+    this.holeBytes = 0;
   }
 
   setState(s: ZState): void {
@@ -214,8 +222,8 @@ class ZEndpoint {
     }
     // out of order: kept in a small block list (allocated on first use), merged
     if (this.blockLo === null || this.blockHi === null) {
-      this.blockLo = new Float64Array(MAX_BLOCKS);
-      this.blockHi = new Float64Array(MAX_BLOCKS);
+      this.blockLo = zeros(MAX_BLOCKS);
+      this.blockHi = zeros(MAX_BLOCKS);
     }
     const bl = this.blockLo;
     const bh = this.blockHi;
@@ -258,10 +266,10 @@ class ZEndpoint {
 
   /**
    * The peer acknowledged up to `upTo` (relative): returns the number of holes below it that were
-   * never received, and puts their total length in `out.missed`. What is below the point is dropped.
+   * never received, and puts their total length in `holeBytes`. What is below the point is dropped.
    */
-  acked(upTo: number, out: { missed: number }): number {
-    out.missed = 0;
+  acked(upTo: number): number {
+    this.holeBytes = 0;
     if (upTo <= this.trim) return 0;
     let holes = 0;
     let pos = this.contig;
@@ -276,7 +284,7 @@ class ZEndpoint {
         if (best < 0) break;
         if (bl[best] > pos) {
           holes++;
-          out.missed += bl[best] - pos;
+          this.holeBytes += bl[best] - pos;
         }
         pos = bh[best];
         if (pos >= upTo) break;
@@ -284,7 +292,7 @@ class ZEndpoint {
     }
     if (pos < upTo) {
       holes++;
-      out.missed += upTo - pos;
+      this.holeBytes += upTo - pos;
     }
     this.trim = upTo;
     if (this.contig < upTo) this.contig = upTo;
@@ -327,9 +335,13 @@ export class ZeekConn {
   private history = '';
   /** Zeek's hist_seen mask: originator bits low, responder bits << 16 (not swapped on a flip). */
   private seen = 0;
-  private readonly ep: [ZEndpoint, ZEndpoint];
+  /**
+   * The endpoints by synfin side: two fields, not an array (an array is two more objects between
+   * the connection and its endpoints, two more dependent cache misses per packet and per record).
+   */
+  private readonly e0: ZEndpoint;
+  private readonly e1: ZEndpoint;
   private missed = 0;
-  private readonly gapOut = { missed: 0 };
   private startSec = 0;
   private startNsec = 0;
   private lastSec = 0;
@@ -337,7 +349,13 @@ export class ZeekConn {
   /** UDP checksum counters, per position (orig 0 / resp 1). */
 
   constructor(public proto: Proto) {
-    this.ep = [new ZEndpoint(), new ZEndpoint()];
+    this.e0 = new ZEndpoint();
+    this.e1 = new ZEndpoint();
+  }
+
+  /** Endpoint of synfin side `side` (0 client, 1 server). */
+  private ep(side: number): ZEndpoint {
+    return side === 0 ? this.e0 : this.e1;
   }
 
   /** Back to the state of `new ZeekConn(proto)` (the tracker reuses released ones). */
@@ -347,10 +365,9 @@ export class ZeekConn {
     this.origIsClient = true;
     this.history = '';
     this.seen = 0;
-    this.ep[0].reset();
-    this.ep[1].reset();
+    this.e0.reset();
+    this.e1.reset();
     this.missed = 0;
-    this.gapOut.missed = 0;
     this.startSec = 0;
     this.startNsec = 0;
     this.lastSec = 0;
@@ -428,15 +445,15 @@ export class ZeekConn {
   }
 
   private tcp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
-    const e = this.ep[side];
-    const peer = this.ep[side ^ 1];
+    const e = this.ep(side);
+    const peer = this.ep(side ^ 1);
     if (p.tcpChecksumBad || (notes & Note.BAD_CHECKSUM) !== 0) {
       // TCPAnalyzer::ValidateChecksum: C/c, and the packet goes no further.
       this.scaled(side, ++e.chkN, 'C');
       return;
     }
-    this.ep[side].pkts++;
-    this.ep[side].ipBytes += p.ipLen;
+    e.pkts++;
+    e.ipBytes += p.ipLen;
     const flags = p.flags;
     const syn = (flags & TcpFlag.SYN) !== 0;
     const fin = (flags & TcpFlag.FIN) !== 0;
@@ -516,12 +533,12 @@ export class ZeekConn {
     if (ackf && !rst && peer.started) {
       let upTo = peer.relAck(ack);
       if (peer.finRel >= 0 && upTo > peer.finRel) upTo = peer.finRel;
-      const holes = peer.acked(upTo, this.gapOut);
+      const holes = peer.acked(upTo);
       if (holes > 0) {
         const ignore = !peer.sawSyn && upTo <= 2;
         if (!ignore && isClean(peer) && isClean(e)) {
           for (let i = 0; i < holes; i++) this.scaled(side ^ 1, ++peer.gapN, 'G');
-          this.missed += this.gapOut.missed;
+          this.missed += peer.holeBytes;
         }
       }
     }
@@ -566,7 +583,7 @@ export class ZeekConn {
           close = true;
         }
         if (e.state === ZState.INACTIVE) {
-          const origEp = this.ep[this.origIsClient ? 0 : 1];
+          const origEp = this.ep(this.origIsClient ? 0 : 1);
           if (!isOrig && len === 0 && origEp.state === ZState.SYN_SENT) {
             // an early ACK to a SYN leaves the responder INACTIVE
           } else if (ackf && peer.state === ZState.ESTABLISHED) e.setState(ZState.ESTABLISHED);
@@ -612,15 +629,15 @@ export class ZeekConn {
 
   private udp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
     if ((notes & Note.BAD_CHECKSUM) !== 0 || p.l4ChecksumBad) {
-      this.scaled(side, ++this.ep[side].chkN, 'C');
+      this.scaled(side, ++this.ep(side).chkN, 'C');
       return;
     }
-    this.ep[side].pkts++;
-    this.ep[side].ipBytes += p.ipLen;
+    this.ep(side).pkts++;
+    this.ep(side).ipBytes += p.ipLen;
     const l = p.udpLen - 8;
-    if (l > 0) this.ep[side].payload += l;
-    if (!this.ep[side].active) {
-      this.ep[side].active = 1;
+    if (l > 0) this.ep(side).payload += l;
+    if (!this.ep(side).active) {
+      this.ep(side).active = 1;
       this.add(side, 'D');
     }
     this.lastSec = tsSec;
@@ -630,11 +647,11 @@ export class ZeekConn {
   private icmp(p: Packet, side: number, tsSec: number, tsNsec: number): void {
     // ICMPSessionAdapter: only checksum-valid packets count (no history letters for ICMP).
     if (p.l4ChecksumBad) return;
-    this.ep[side].pkts++;
-    this.ep[side].ipBytes += p.ipLen;
+    this.ep(side).pkts++;
+    this.ep(side).ipBytes += p.ipLen;
     const l = p.ipLen - p.ipHeaderLen - 8;
-    if (l > 0) this.ep[side].payload += l;
-    this.ep[side].active = 1;
+    if (l > 0) this.ep(side).payload += l;
+    this.ep(side).active = 1;
     this.lastSec = tsSec;
     this.lastNsec = tsNsec;
   }
@@ -643,13 +660,13 @@ export class ZeekConn {
   private connState(): ZeekConnState {
     const oi = this.origIsClient ? 0 : 1;
     if (this.proto === 'udp') {
-      const o = this.ep[oi].active === 1;
-      const r = this.ep[oi ^ 1].active === 1;
+      const o = this.ep(oi).active === 1;
+      const r = this.ep(oi ^ 1).active === 1;
       return o && r ? 'SF' : o ? 'S0' : r ? 'SHR' : 'OTH';
     }
     if (this.proto !== 'tcp') return 'OTH';
-    const oe = this.ep[oi];
-    const re = this.ep[oi ^ 1];
+    const oe = this.ep(oi);
+    const re = this.ep(oi ^ 1);
     const o = oe.state;
     const r = re.state;
     if (r === ZState.RESET) {
@@ -678,7 +695,7 @@ export class ZeekConn {
   /** Zeek's endpoint states as names (for tests and the docs), by synfin side. */
   endpointStates(): { client: string; server: string } {
     const names = ['INACTIVE', 'SYN_SENT', 'SYN_ACK_SENT', 'PARTIAL', 'ESTABLISHED', 'CLOSED', 'RESET'];
-    return { client: names[this.ep[0].state], server: names[this.ep[1].state] };
+    return { client: names[this.ep(0).state], server: names[this.ep(1).state] };
   }
 
   /**
@@ -689,7 +706,7 @@ export class ZeekConn {
    */
   seqBytes(side: 0 | 1): number {
     if (this.proto !== 'tcp') return 0;
-    return this.ep[side].size(this.ep[side ^ 1]);
+    return this.ep(side).size(this.ep(side ^ 1));
   }
 
   result(): ZeekFields {
@@ -700,11 +717,11 @@ export class ZeekConn {
     let rb: number | null = null;
     if (duration > 0) {
       if (this.proto === 'tcp') {
-        ob = this.ep[oi].size(this.ep[ri]);
-        rb = this.ep[ri].size(this.ep[oi]);
+        ob = this.ep(oi).size(this.ep(ri));
+        rb = this.ep(ri).size(this.ep(oi));
       } else {
-        ob = this.ep[oi].payload;
-        rb = this.ep[ri].payload;
+        ob = this.ep(oi).payload;
+        rb = this.ep(ri).payload;
       }
     }
     return {
@@ -715,10 +732,10 @@ export class ZeekConn {
       orig_bytes: ob,
       resp_bytes: rb,
       duration: duration > 0 ? duration : null,
-      orig_pkts: this.ep[oi].pkts,
-      resp_pkts: this.ep[ri].pkts,
-      orig_ip_bytes: this.ep[oi].ipBytes,
-      resp_ip_bytes: this.ep[ri].ipBytes,
+      orig_pkts: this.ep(oi).pkts,
+      resp_pkts: this.ep(ri).pkts,
+      orig_ip_bytes: this.ep(oi).ipBytes,
+      resp_ip_bytes: this.ep(ri).ipBytes,
     };
   }
 }
