@@ -46,6 +46,8 @@ export interface ShardJob {
    * blocking in its own write.
    */
   credits: SharedArrayBuffer;
+  /** Int32 [0]: batches posted by all workers so far (bumped and notified after each post; the main thread waits on it). */
+  posted: SharedArrayBuffer;
 }
 
 /** Batches a shard may have posted and not yet seen handled (≤ 1 MiB of text each). */
