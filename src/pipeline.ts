@@ -9,7 +9,7 @@ import type { CaptureInfo, CaptureReader } from './capture/types.js';
 import { CaptureError } from './capture/types.js';
 import { Decoder } from './decode/decoder.js';
 import { LayerCounter } from './decode/counts.js';
-import { Packet } from './decode/packet.js';
+import { Packet, ShardTest } from './decode/packet.js';
 import { FlowTracker } from './flow/tracker.js';
 import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Transition } from './flow/types.js';
 
@@ -41,8 +41,10 @@ export interface AnalyzeOptions {
   /** Standard input stream, for the input "-" (defaults to process.stdin). */
   stdin?: Readable;
   /**
-   * Shard of a multi-threaded run (src/parallel/): every packet is read and decoded, only the flows
-   * of shard `index` of `count` are tracked (TrackerOptions.shard).
+   * Shard of a multi-threaded run (src/parallel/): every packet is read, only the flows of shard
+   * `index` of `count` are tracked (TrackerOptions.shard); TCP segments of other shards' flows are
+   * decoded only up to their ports. The result's `layers` are then this shard's part of the counts:
+   * the shards' parts add up (addLayerCounts) to one thread's.
    */
   shard?: { count: number; index: number };
   /** Record ids are their first packet's 1-based global index (TrackerOptions.idFromPacketIndex). */
@@ -83,7 +85,6 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
     throw e;
   }
   const reader = readers.length === 1 ? readers[0] : mergeReaders(readers);
-  const decoder = new Decoder();
   const counter = new LayerCounter();
   const pkt = new Packet();
   const records: FlowRecord[] = [];
@@ -101,6 +102,12 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
     idFromPacketIndex: opts.idFromPacketIndex,
     onCreate: opts.onCreate,
   });
+  // A shard decodes the TCP segments of other shards' flows only up to their ports (the tracker
+  // then just advances its clock), and counts the layers of the packets it decodes in full: its
+  // own flows' TCP segments, and (shard 0 only) every packet no shard is asked about.
+  const sharded = opts.shard !== undefined && opts.shard.count > 1;
+  const countUntested = !sharded || opts.shard!.index === 0;
+  const decoder = new Decoder(sharded ? { shardTcp: (p) => tracker.foreignTcp(p) } : {});
 
   let firstSec: number | null = null;
   let firstNsec: number | null = null;
@@ -147,8 +154,14 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
       lastSec = r.tsSec;
       lastNsec = r.tsNsec;
       decoder.decode(r, pkt);
-      counter.add(pkt);
-      tracker.add(pkt, r);
+      if (!sharded) {
+        counter.add(pkt);
+        tracker.add(pkt, r);
+      } else if (pkt.shardTest === ShardTest.Foreign) tracker.skip(r);
+      else {
+        if (countUntested || pkt.shardTest === ShardTest.Mine) counter.add(pkt);
+        tracker.add(pkt, r);
+      }
       if ((packets & (PROGRESS_EVERY - 1)) === 0 && onProgress) onProgress(reader.info.bytesRead, reader.info.fileSize, packets);
     }
   } finally {

@@ -94,3 +94,46 @@ export class LayerCounter {
     };
   }
 }
+
+/**
+ * The counts of two disjoint sets of packets together (the shards of a sharded run each count the
+ * packets they decode in full), with the keys in the order LayerCounter.result() gives them.
+ */
+export function addLayerCounts(a: LayerCounts, b: LayerCounts): LayerCounts {
+  const byNumber = (x: Record<number, number>, y: Record<number, number>): Record<number, number> => {
+    const o: Record<number, number> = { ...x }; // integer keys enumerate in ascending order
+    for (const [k, v] of Object.entries(y)) o[Number(k)] = (o[Number(k)] ?? 0) + v;
+    return o;
+  };
+  const applications: Record<string, number> = {};
+  for (let i = 1; i < SERVICE_NAMES.length; i++) {
+    const n = SERVICE_NAMES[i];
+    const v = (a.applications[n] ?? 0) + (b.applications[n] ?? 0);
+    if (v > 0) applications[n] = v;
+  }
+  return {
+    frames: a.frames + b.frames,
+    linkTypes: byNumber(a.linkTypes, b.linkTypes),
+    unsupportedLinkTypes: byNumber(a.unsupportedLinkTypes, b.unsupportedLinkTypes),
+    ethernet: a.ethernet + b.ethernet,
+    vlanTagged: a.vlanTagged + b.vlanTagged,
+    arp: a.arp + b.arp,
+    otherLink: a.otherLink + b.otherLink,
+    ipv4: a.ipv4 + b.ipv4,
+    ipv6: a.ipv6 + b.ipv6,
+    fragments: a.fragments + b.fragments,
+    tunnelled: a.tunnelled + b.tunnelled,
+    tcp: a.tcp + b.tcp,
+    udp: a.udp + b.udp,
+    icmp: a.icmp + b.icmp,
+    icmp6: a.icmp6 + b.icmp6,
+    otherIp: a.otherIp + b.otherIp,
+    malformed: {
+      link: a.malformed.link + b.malformed.link,
+      network: a.malformed.network + b.malformed.network,
+      transport: a.malformed.transport + b.malformed.transport,
+    },
+    truncated: a.truncated + b.truncated,
+    applications,
+  };
+}

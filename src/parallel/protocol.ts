@@ -27,7 +27,8 @@ export function zeekKey(r: { proto: string; client: { ip: string; port: number }
 /** workerData of a shard worker. */
 export interface ShardJob {
   inputs: string[];
-  shard: { count: number; index: number };
+  /** TrackerOptions.shard: this shard's index and every shard's share of the flows. */
+  shard: { count: number; index: number; weights: number[] };
   timeWait: number;
   idleTimeout: number;
   vlanKey: boolean;

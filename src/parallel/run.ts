@@ -8,6 +8,7 @@
  * takes the workers' batches off their ports with receiveMessageOnPort. Shard 0 also reports the
  * capture infos, warnings and errors: every shard reads the same bytes, so they see the same damage. */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { addLayerCounts } from '../decode/counts.js';
 import type { AnalysisResult } from '../pipeline.js';
 import type { FilterSpec } from '../report/where.js';
 import { LineBytes } from './lines.js';
@@ -59,6 +60,19 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 const MAX_LEAD_PACKETS = 1 << 17;
 /** How long a shard waits for the agreed stop position (Ctrl-C) before it stops where it is. */
 const STOP_WAIT_MS = 10_000;
+
+/**
+ * The share of the flows shard 0 gets, relative to an equal share: this thread also merges and
+ * writes every shard's lines.
+ */
+const MAIN_SHARE = Number(process.env.SYNFIN_MAIN_SHARE ?? 0.74);
+
+/** Every shard's share of the flows (TrackerOptions.shard.weights): shard 0 less, the workers the rest equally. */
+export function shardWeights(n: number): number[] {
+  if (n <= 1) return [1];
+  const w0 = MAIN_SHARE / n;
+  return [w0, ...Array.from({ length: n - 1 }, () => (1 - w0) / (n - 1))];
+}
 
 export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
   const n = o.workers;
@@ -114,7 +128,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         result: {
           records: [],
           captures: r0.captures,
-          layers: r0.layers,
+          layers: results.reduce((a, r) => (r === null ? a : addLayerCounts(a, r.layers)), r0.layers),
           firstSec: r0.firstSec,
           firstNsec: r0.firstNsec,
           lastSec: r0.lastSec,
@@ -224,9 +238,10 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
     };
 
     const per = o.maxConnections > 0 ? Math.ceil(o.maxConnections / n) : 0;
+    const weights = shardWeights(n);
     const jobOf = (s: number): ShardJob => ({
       inputs: o.inputs,
-      shard: { count: n, index: s },
+      shard: { count: n, index: s, weights },
       timeWait: o.timeWait,
       idleTimeout: o.idleTimeout,
       vlanKey: o.vlanKey,
@@ -240,7 +255,8 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
     });
     for (let s = 1; s < n; s++) {
       const ch = new MessageChannel();
-      const w = new Worker(WORKER_URL, { workerData: { job: jobOf(s), port: ch.port2 }, transferList: [ch.port2] });
+      const yg = Number(process.env.SYNFIN_WORKER_YOUNG ?? 0);
+      const w = new Worker(WORKER_URL, { workerData: { job: jobOf(s), port: ch.port2 }, transferList: [ch.port2], ...(yg > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: yg } } : {}) });
       workers[s] = w;
       ports[s] = ch.port1;
       ch.port1.on('message', (m: FromWorker) => onMessage(s, m));
