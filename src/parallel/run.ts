@@ -63,9 +63,18 @@ const STOP_WAIT_MS = 10_000;
 
 /**
  * The share of the flows shard 0 gets, relative to an equal share: this thread also merges and
- * writes every shard's lines.
+ * writes every shard's lines. Measured on bench.pcap with 2 threads (per-thread CPU from /proc,
+ * 10:15–10:25 UTC, load 3–4): at 1.0 the main thread used 1.75–1.93 s against the worker's
+ * 1.43–1.55; at 0.74 1.52–1.70 against 1.69–1.83; balanced near 0.9.
  */
-const MAIN_SHARE = Number(process.env.SYNFIN_MAIN_SHARE ?? 0.74);
+const MAIN_SHARE = 0.9;
+
+/**
+ * A worker's young generation (resourceLimits.maxYoungGenerationSizeMb; V8's default for this
+ * machine is larger). bench.pcap, --workers 2, 4 alternating runs each: peak RSS 246–266 MB
+ * (default), 216–225 (6), 225–231 (12); total CPU 4.65–4.87, 4.68–4.78, 4.61–4.77 s.
+ */
+const WORKER_YOUNG_MB = 12;
 
 /** Every shard's share of the flows (TrackerOptions.shard.weights): shard 0 less, the workers the rest equally. */
 export function shardWeights(n: number): number[] {
@@ -255,8 +264,11 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
     });
     for (let s = 1; s < n; s++) {
       const ch = new MessageChannel();
-      const yg = Number(process.env.SYNFIN_WORKER_YOUNG ?? 0);
-      const w = new Worker(WORKER_URL, { workerData: { job: jobOf(s), port: ch.port2 }, transferList: [ch.port2], ...(yg > 0 ? { resourceLimits: { maxYoungGenerationSizeMb: yg } } : {}) });
+      const w = new Worker(WORKER_URL, {
+        workerData: { job: jobOf(s), port: ch.port2 },
+        transferList: [ch.port2],
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      });
       workers[s] = w;
       ports[s] = ch.port1;
       ch.port1.on('message', (m: FromWorker) => onMessage(s, m));
