@@ -3,27 +3,49 @@
  * the output buffer: no JS string per line (a string per line, its id prefix concatenated, copied into the
  * output string and encoded again made the main thread the largest producer of garbage of the run).
  * A line points into its batch buffer while the batch is being handled; a line still waiting when
- * the buffer goes back to its worker (held by the merge or the Reorder) is copied into a pooled
- * buffer of its own (detach()).
+ * the buffer goes back to its worker (held by the merge or the Reorder) is copied into a chunk
+ * of detached lines (detach()).
  */
 import type { FlowRecord } from '../flow/types.js';
 import { zeekUid } from '../report/zeek.js';
 
-/** Pooled buffers by size class (multiples of 256 bytes up to 16 KiB), as report/reorder.ts does. */
-const CLASS_BYTES = 256;
-const CLASSES = 64;
-const POOL_MAX = 4096;
-const pools: Buffer[][] = Array.from({ length: CLASSES + 1 }, () => []);
+/**
+ * Detached lines are copied into chunks, one after the other (a bump allocator): no buffer object
+ * per line, and a chunk is reused once every line in it has been written. Lines are written in
+ * nearly the order they were detached (the merge and the Reorder hold a window of recent lines), so
+ * few chunks are live at once. (Pooling one buffer per line by size class kept ~60 MB of free
+ * buffers on big.pcap.)
+ */
+export const CHUNK_BYTES = 256 << 10;
+/** Free chunks kept for reuse; more are left to the garbage collector. */
+const FREE_CHUNKS = 16;
 
-function takeBuffer(len: number): Buffer {
-  const c = Math.max(1, Math.ceil(len / CLASS_BYTES));
-  if (c > CLASSES) return Buffer.allocUnsafeSlow(len);
-  return pools[c].pop() ?? Buffer.allocUnsafeSlow(c * CLASS_BYTES);
+class Chunk {
+  readonly buf = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  used = 0;
+  /** Lines copied here and not written yet. */
+  live = 0;
 }
 
-function giveBuffer(b: Buffer): void {
-  const c = b.length / CLASS_BYTES;
-  if (Number.isInteger(c) && c >= 1 && c <= CLASSES && pools[c].length < POOL_MAX) pools[c].push(b);
+const freeChunks: Chunk[] = [];
+let current: Chunk | null = null;
+/** Chunks allocated so far (for tests). */
+export let chunksAllocated = 0;
+
+function chunkFor(len: number): Chunk {
+  let c = current;
+  if (c !== null && c.used + len <= CHUNK_BYTES) return c;
+  if (c !== null && c.live === 0) c.used = 0; // nothing in it waits: start it over
+  else {
+    c = freeChunks.pop() ?? null;
+    if (c === null) {
+      c = new Chunk();
+      chunksAllocated++;
+    }
+    c.used = 0;
+    current = c;
+  }
+  return c;
 }
 
 /** One record's line without its id head: bytes [off, off + len) of buf. */
@@ -33,6 +55,8 @@ export class LineBytes {
   /** Zeek: bytes of the identity key (protocol.ts zeekKey) at the start, before the uid-less row. */
   keyLen = 0;
   written = false;
+  /** The chunk holding the detached copy (null: still in the batch buffer, or a buffer of its own). */
+  private chunk: Chunk | null = null;
   private own = false;
 
   constructor(
@@ -43,20 +67,31 @@ export class LineBytes {
 
   /** Copy the bytes out of the shared batch buffer (it is about to be reused). */
   detach(): void {
-    if (this.own || this.written) return;
-    const b = takeBuffer(this.len);
-    this.buf.copy(b, 0, this.off, this.off + this.len);
-    this.buf = b;
-    this.off = 0;
-    this.own = true;
+    if (this.own || this.written || this.chunk !== null) return;
+    if (this.len > CHUNK_BYTES >> 2) {
+      const b = Buffer.allocUnsafeSlow(this.len);
+      this.buf.copy(b, 0, this.off, this.off + this.len);
+      this.buf = b;
+      this.off = 0;
+      this.own = true;
+      return;
+    }
+    const c = chunkFor(this.len);
+    this.buf.copy(c.buf, c.used, this.off, this.off + this.len);
+    this.buf = c.buf;
+    this.off = c.used;
+    c.used += this.len;
+    c.live++;
+    this.chunk = c;
   }
 
-  /** Written out: give a private copy back to the pool. */
+  /** Written out: its chunk space may be reused. */
   done(): void {
     this.written = true;
-    if (this.own) {
-      giveBuffer(this.buf);
-      this.own = false;
+    const c = this.chunk;
+    if (c !== null) {
+      this.chunk = null;
+      if (--c.live === 0 && c !== current && freeChunks.length < FREE_CHUNKS) freeChunks.push(c);
     }
   }
 }
