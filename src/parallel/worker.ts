@@ -23,9 +23,8 @@ async function run(job: ShardJob, port: MessagePort): Promise<void> {
   const onMessage = (m: ToWorker) => {
     if (!m) return;
     if (m.t === 'abort') stopping = true;
-    else if (m.t === 'buf') {
-      if (spare.length < 8) spare.push(m.buf);
-    } else if (m.t === 'stopAt') stopAt = m.packets;
+    else if (m.t === 'buf') spare.push(m.buf); // all kept: at most BATCH_CREDITS + 1 exist
+    else if (m.t === 'stopAt') stopAt = m.packets;
   };
   port.on('message', onMessage);
   port.unref(); // the analysis keeps the thread alive, not the port

@@ -83,7 +83,7 @@ describe('detached lines in chunks', () => {
    * one reused batch buffer, each detached before the buffer is refilled, written `window` lines
    * late in a shuffled order: every line's bytes must be the text it was made from.
    */
-  function roundTrip(seed: number, count: number, window: number): void {
+  function roundTrip(seed: number, count: number, window: number, holdEvery = 0): void {
     const rnd = prng(seed);
     const texts: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -112,7 +112,16 @@ describe('detached lines in chunks', () => {
         off += n;
       }
       waiting.push(...made);
-      while (waiting.length > window) writeOne(Math.floor(rnd() * Math.min(waiting.length, 8)));
+      // Lines whose id is a multiple of holdEvery wait until the end (behind an open connection).
+      const held = (k: number) => holdEvery > 0 && waiting[k].id % holdEvery === 0;
+      for (let guard = 0; waiting.length > window && guard < 1_000_000; guard++) {
+        const k = Math.floor(rnd() * Math.min(waiting.length, 8));
+        if (held(k)) {
+          const free = waiting.findIndex((_, j) => !held(j));
+          if (free < 0 || waiting.filter((_, j) => !held(j)).length <= window) break;
+          writeOne(free);
+        } else writeOne(k);
+      }
       for (const l of waiting) l.detach();
       batch.fill(0x3f); // the worker refills its buffer
     }
@@ -124,6 +133,14 @@ describe('detached lines in chunks', () => {
   it('keep every line whole across batch refills, written in and out of order', () => {
     roundTrip(1, 3000, 200);
     roundTrip(2, 3000, 0);
+  });
+
+  it('a few lines waiting long do not pin a chunk each: chunks stay within ~4× the waiting bytes', () => {
+    roundTrip(5, 1000, 20);
+    const before = lines.chunksAllocated;
+    // 20 000 lines (~30 MB), one in 50 held to the end: ~400 lines, ~0.6 MB, spread over ~120 chunks' worth of lines.
+    roundTrip(6, 20_000, 20, 50);
+    expect(lines.chunksAllocated - before).toBeLessThanOrEqual(16);
   });
 
   it('reuse their chunks once the lines in them are written: no new chunks for a stream of prompt lines', () => {
