@@ -21,7 +21,7 @@ import { BATCH_BYTES, runShard } from './shard.js';
 
 export interface ShardedOptions {
   inputs: string[];
-  /** Number of worker threads (shards), ≥ 1. */
+  /** Number of shards (threads: this one and workers − 1 worker threads), ≥ 1. */
   workers: number;
   format: ShardFormat;
   filter: FilterSpec | null;
