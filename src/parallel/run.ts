@@ -58,6 +58,8 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * the benchmark capture), so the lead bounds that memory.
  */
 const MAX_LEAD_PACKETS = 1 << 17;
+/** How long this thread waits for a worker's next batch before it goes on (see progress()). */
+const QUIET_MS = 1000;
 /** How long a shard waits for the agreed stop position (Ctrl-C) before it stops where it is. */
 const STOP_WAIT_MS = 10_000;
 
@@ -299,17 +301,25 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       progress(packets, ac) {
         poll();
         // Not too far ahead of the workers: this shard's lines wait in the merge until they catch up.
-        let t0 = Date.now();
-        while (!settled && slowestWorker() + MAX_LEAD_PACKETS < packets && Date.now() - t0 < STOP_WAIT_MS) {
-          const seen = Atomics.load(posted, 0);
+        // A worker that has died posts nothing, and its 'exit' event is only seen at this thread's
+        // next await: after QUIET_MS without a message, go on (and wait again at the next point).
+        let quietSince = Date.now();
+        let seen = Atomics.load(posted, 0);
+        while (!settled && slowestWorker() + MAX_LEAD_PACKETS < packets) {
           poll();
           if (settled || slowestWorker() + MAX_LEAD_PACKETS >= packets) break;
-          Atomics.wait(posted, 0, seen, 50);
+          const now = Date.now();
+          const p = Atomics.load(posted, 0);
+          if (p !== seen) {
+            seen = p;
+            quietSince = now;
+          } else if (now - quietSince > QUIET_MS) break;
+          Atomics.wait(posted, 0, p, 50);
         }
         if (localStopping && localStopAt < 0 && !settled) {
           at[0] = packets;
           decideStop();
-          t0 = Date.now();
+          const t0 = Date.now();
           while (!stopSent && !settled && Date.now() - t0 < STOP_WAIT_MS) {
             const seen = Atomics.load(posted, 0);
             poll();
