@@ -100,10 +100,12 @@ export async function runShard(job: ShardJob, hooks: ShardHooks): Promise<ShardO
         if (!line.startsWith(h)) throw new Error(`a ${job.format} line does not begin with its id (${JSON.stringify(line.slice(0, 20))})`);
         rest = line.slice(h.length);
       }
-      const bytes = Buffer.byteLength(rest, 'utf8');
-      if (buf !== null && used + bytes > buf.length) flush();
-      if (buf === null) buf = hooks.take(bytes);
-      buf.write(rest, used, 'utf8');
+      // A UTF-16 code unit is at most 3 bytes of UTF-8: room for that, then one encoding pass
+      // (Buffer.byteLength first would scan each ~2 KB line once more).
+      const room = 3 * rest.length;
+      if (buf !== null && used + room > buf.length) flush();
+      if (buf === null) buf = hooks.take(room);
+      const bytes = buf.write(rest, used, 'utf8');
       used += bytes;
       lens.push(bytes);
     } else {
