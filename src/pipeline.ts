@@ -9,7 +9,7 @@ import type { CaptureInfo, CaptureReader, RawRecord } from './capture/types.js';
 import { CaptureError } from './capture/types.js';
 import { Decoder } from './decode/decoder.js';
 import { LayerCounter } from './decode/counts.js';
-import { Packet, ShardTest } from './decode/packet.js';
+import { Packet } from './decode/packet.js';
 import { FlowTracker } from './flow/tracker.js';
 import type { Endpoint, FlowRecord, LayerCounts, PacketEvent, Proto, Transition } from './flow/types.js';
 
@@ -41,12 +41,10 @@ export interface AnalyzeOptions {
   /** Standard input stream, for the input "-" (defaults to process.stdin). */
   stdin?: Readable;
   /**
-   * Shard of a multi-threaded run (src/parallel/): every packet is read, only the flows of shard
-   * `index` of `count` are tracked (TrackerOptions.shard); TCP segments of other shards' flows are
-   * decoded only up to their ports. The result's `layers` are then this shard's part of the counts:
-   * the shards' parts add up (addLayerCounts) to one thread's.
+   * Shard of a multi-threaded run (src/parallel/): every packet is read and decoded, only the flows
+   * of shard `index` of `count` (its share: TrackerOptions.shard.weights) are tracked.
    */
-  shard?: { count: number; index: number };
+  shard?: { count: number; index: number; weights?: number[] };
   /** Record ids are their first packet's 1-based global index (TrackerOptions.idFromPacketIndex). */
   idFromPacketIndex?: boolean;
   /** Called with each new flow's id when it is created (TrackerOptions.onCreate). */
@@ -92,15 +90,12 @@ class PacketLoop {
     private readonly counter: LayerCounter,
     private readonly tracker: FlowTracker,
     private readonly pkt: Packet,
-    /** A shard of a multi-threaded run (AnalyzeOptions.shard), and whether it counts the packets no shard is asked about. */
-    private readonly sharded: boolean,
-    private readonly countUntested: boolean,
     private readonly onProgress: AnalyzeOptions['onProgress'],
   ) {}
 
   /** `first` (the reader's record just taken), then every record the reader holds. */
   run(reader: CaptureReader, first: RawRecord): void {
-    const { decoder, counter, tracker, pkt, sharded, countUntested, onProgress } = this;
+    const { decoder, counter, tracker, pkt, onProgress } = this;
     let packets = this.packets;
     let r: RawRecord | null = first;
     if (packets === 0) {
@@ -112,14 +107,8 @@ class PacketLoop {
       this.lastSec = r.tsSec;
       this.lastNsec = r.tsNsec;
       decoder.decode(r, pkt);
-      if (!sharded) {
-        counter.add(pkt);
-        tracker.add(pkt, r);
-      } else if (pkt.shardTest === ShardTest.Foreign) tracker.skip(r);
-      else {
-        if (countUntested || pkt.shardTest === ShardTest.Mine) counter.add(pkt);
-        tracker.add(pkt, r);
-      }
+      counter.add(pkt);
+      tracker.add(pkt, r);
       if ((packets & (PROGRESS_EVERY - 1)) === 0 && onProgress) {
         this.packets = packets;
         onProgress(reader.info.bytesRead, reader.info.fileSize, packets);
@@ -157,14 +146,8 @@ export async function analyze(inputs: string | string[], opts: AnalyzeOptions = 
     idFromPacketIndex: opts.idFromPacketIndex,
     onCreate: opts.onCreate,
   });
-  // A shard decodes the TCP segments of other shards' flows only up to their ports (the tracker
-  // then just advances its clock), and counts the layers of the packets it decodes in full: its
-  // own flows' TCP segments, and (shard 0 only) every packet no shard is asked about.
-  const sharded = opts.shard !== undefined && opts.shard.count > 1;
-  const countUntested = !sharded || opts.shard!.index === 0;
-  const decoder = new Decoder(sharded ? { shardTcp: (p) => tracker.foreignTcp(p) } : {});
-
-  const loop = new PacketLoop(decoder, counter, tracker, pkt, sharded, countUntested, opts.onProgress);
+  const decoder = new Decoder();
+  const loop = new PacketLoop(decoder, counter, tracker, pkt, opts.onProgress);
   let interrupted = false;
   const signal = opts.signal;
   const onProgress = opts.onProgress;

@@ -9,7 +9,7 @@
  * Never throws for any bytes: every read is preceded by a bounds check against the captured end.
  */
 import type { RawRecord } from '../capture/types.js';
-import { Malformed, Packet, PacketKind, ShardTest } from './packet.js';
+import { Malformed, Packet, PacketKind } from './packet.js';
 
 /** Values of Packet.tunnelKind. */
 export const TunnelKind = { None: 0, GRE: 1, IPinIP: 2, VXLAN: 3, Geneve: 4 } as const;
@@ -31,14 +31,6 @@ export const FRAG_TIMEOUT = 30;
 export interface DecoderOptions {
   /** Verify IPv4 header, TCP, UDP and ICMP checksums (default false: offloaded checksums in host captures are usually wrong). */
   verifyChecksums?: boolean;
-  /**
-   * Sharded runs (src/parallel/): asked of every unfragmented TCP segment once its header is known
-   * to be whole (ports read, header length valid), whether its flow belongs to another shard. When
-   * it answers true, decoding stops there: the packet is kind Tcp with its link, VLAN, tunnel and IP
-   * fields and its ports, but sequence numbers, flags, window, options, payload and checksum stay at
-   * their reset values; `shardTest` says which (Packet.shardTest).
-   */
-  shardTcp?: (p: Packet) => boolean;
 }
 
 const ETH_IPV4 = 0x0800;
@@ -47,7 +39,6 @@ const ETH_ARP = 0x0806;
 
 export class Decoder {
   private readonly verify: boolean;
-  private readonly shardTcp: ((p: Packet) => boolean) | null;
   // Fragment table: per slot [flags(ver<<8|proto|0x10000), id, s0..s3, d0..d3, word(ports or type/code)] + time.
   private readonly fragKeys = new Int32Array(FRAG_SLOTS * FRAG_WORDS);
   private readonly fragTime = new Float64Array(FRAG_SLOTS);
@@ -67,7 +58,6 @@ export class Decoder {
 
   constructor(opts: DecoderOptions = {}) {
     this.verify = opts.verifyChecksums ?? false;
-    this.shardTcp = opts.shardTcp ?? null;
   }
 
   /** Decode one frame into pkt, overwriting every field. Never throws. */
@@ -597,14 +587,6 @@ export class Decoder {
     if (avail < 20) return this.l4Short();
     const hl = (b[o + 12] >> 4) << 2;
     if (hl < 20 || hl > segLen) return this.bad(Malformed.Transport);
-    if (this.shardTcp !== null && !p.isFragment) {
-      if (this.shardTcp(p)) {
-        p.kind = PacketKind.Tcp;
-        p.shardTest = ShardTest.Foreign;
-        return;
-      }
-      p.shardTest = ShardTest.Mine;
-    }
     p.seq = be32(b, o + 4);
     p.ack = be32(b, o + 8);
     p.flags = b[o + 13] | ((b[o + 12] & 1) << 8);
@@ -1131,5 +1113,4 @@ function resetAll(p: Packet): void {
   p.vlan1 = 0;
   p.tunnelDepth = 0;
   p.tunnelKind = 0;
-  p.shardTest = ShardTest.Untested;
 }

@@ -78,17 +78,6 @@ export enum PacketKind {
   Malformed = 8,
 }
 
-/**
- * What DecoderOptions.shardTcp said of a packet: not asked (not TCP, a fragment, or cut before its
- * ports), the packet's flow is this shard's (decoded in full), or another shard's (decoding stopped
- * at the ports: see DecoderOptions.shardTcp for what is then filled in).
- */
-export enum ShardTest {
-  Untested = 0,
-  Mine = 1,
-  Foreign = 2,
-}
-
 export class Packet {
   kind: PacketKind = PacketKind.UnsupportedLink;
   malformed: Malformed = Malformed.None;
@@ -200,8 +189,4 @@ export class Packet {
 
   // ---- ARP ----
   arpOp = 0;
-
-  // ---- sharded runs (DecoderOptions.shardTcp) ----
-  /** ShardTest: whether the decoder asked shardTcp about this packet, and its answer. */
-  shardTest: ShardTest = ShardTest.Untested;
 }

@@ -253,30 +253,6 @@ export class FlowTracker {
     return h < this.shardLo || h >= this.shardHi;
   }
 
-  /**
-   * Sharded runs: the TCP segment `p` (addresses, VLANs and ports decoded) belongs to another
-   * shard's flow. Such a packet need not be decoded further: give it to skip() instead of add().
-   */
-  foreignTcp(p: Packet): boolean {
-    if (this.shardCount <= 1) return false;
-    this.buildKey(p, 6, p.srcPort, p.dstPort);
-    return this.notMine();
-  }
-
-  /** A packet of another shard's flow (foreignTcp()): what add() does with it, the clock and the timers. */
-  skip(rec: RawRecord): void {
-    const sec = rec.tsSec;
-    const nsec = rec.tsNsec;
-    this.packetIndex++;
-    this.curT = sec + nsec * 1e-9;
-    if (this.curT >= this.nowT) {
-      this.nowT = this.curT;
-      this.nowSec = sec;
-      this.nowNsec = nsec;
-    }
-    this.sweep();
-  }
-
   /** Open flows right now. */
   get open(): number {
     return this.table.size;

@@ -8,7 +8,6 @@
  * takes the workers' batches off their ports with receiveMessageOnPort. Shard 0 also reports the
  * capture infos, warnings and errors: every shard reads the same bytes, so they see the same damage. */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { addLayerCounts } from '../decode/counts.js';
 import type { AnalysisResult } from '../pipeline.js';
 import type { FilterSpec } from '../report/where.js';
 import { LineBytes } from './lines.js';
@@ -141,7 +140,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         result: {
           records: [],
           captures: r0.captures,
-          layers: results.reduce((a, r) => (r === null ? a : addLayerCounts(a, r.layers)), r0.layers),
+          layers: r0.layers,
           firstSec: r0.firstSec,
           firstNsec: r0.firstNsec,
           lastSec: r0.lastSec,
