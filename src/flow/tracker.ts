@@ -49,7 +49,15 @@ export interface TrackerOptions {
    * of `count` are tracked. An ICMP destination unreachable marks the flow it quotes in the shard
    * that owns the quoted flow. See shardOf().
    */
-  shard?: { count: number; index: number };
+  shard?: {
+    count: number;
+    index: number;
+    /**
+     * The share of the key hashes each shard owns, in shard order (summing to 1): shard i owns the
+     * hashes h with 2^32·(w0+…+w(i−1)) ≤ h < 2^32·(w0+…+wi). Default: equal parts, i.e. shardOf().
+     */
+    weights?: number[];
+  };
   /**
    * A flow's id is the 1-based index of its first packet among all packets given to add(), not its
    * rank among flows (shards number their flows this way so that the ranks can be merged).
@@ -158,7 +166,9 @@ export class FlowTracker {
   /** Packets given to add() so far (the current packet's 1-based index while it is processed). */
   private packetIndex = 0;
   private readonly shardCount: number;
-  private readonly shardIndex: number;
+  /** This shard's range of unsigned key hashes, [shardLo, shardHi). */
+  private readonly shardLo: number;
+  private readonly shardHi: number;
   /** Connections evicted by the maxConnections bound. */
   evicted = 0;
 
@@ -228,12 +238,25 @@ export class FlowTracker {
     this.wantTransitions = o.transitions || o.onTransition !== undefined;
     this.tcpLru = o.idleTimeout > 0 || o.maxConnections > 0;
     this.shardCount = o.shard?.count ?? 1;
-    this.shardIndex = o.shard?.index ?? 0;
+    const si = o.shard?.index ?? 0;
+    const w = o.shard?.weights;
+    if (w === undefined) {
+      // Exactly shardOf(): (h / 2^32) · count is exact in doubles, so its floor is i iff i·2^32/count ≤ h < (i+1)·2^32/count.
+      this.shardLo = (si * 4294967296) / this.shardCount;
+      this.shardHi = si === this.shardCount - 1 ? 4294967296 : ((si + 1) * 4294967296) / this.shardCount;
+    } else {
+      let lo = 0;
+      for (let i = 0; i < si; i++) lo += w[i];
+      this.shardLo = si === 0 ? 0 : Math.round(lo * 4294967296);
+      this.shardHi = si === this.shardCount - 1 ? 4294967296 : Math.round((lo + w[si]) * 4294967296);
+    }
   }
 
   /** The key just built belongs to another shard. */
   private notMine(): boolean {
-    return this.shardCount > 1 && shardOf(this.table.hash(), this.shardCount) !== this.shardIndex;
+    if (this.shardCount <= 1) return false;
+    const h = this.table.hash() >>> 0;
+    return h < this.shardLo || h >= this.shardHi;
   }
 
   /** Open flows right now. */

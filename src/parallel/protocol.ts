@@ -24,10 +24,11 @@ export function zeekKey(r: { proto: string; client: { ip: string; port: number }
   return `${r.proto}|${r.client.ip}|${r.client.port}|${r.server.ip}|${r.server.port}|${r.startSec}|${r.startNsec}`;
 }
 
-/** workerData of a shard worker. */
+/** What a shard runs (shard 0 on the main thread; a worker gets it in its workerData with its port). */
 export interface ShardJob {
   inputs: string[];
-  shard: { count: number; index: number };
+  /** TrackerOptions.shard: this shard's index and every shard's share of the flows. */
+  shard: { count: number; index: number; weights: number[] };
   timeWait: number;
   idleTimeout: number;
   vlanKey: boolean;
@@ -37,7 +38,7 @@ export interface ShardJob {
   filter: FilterSpec | null;
   /** Count the stuck sides of the kept records (StuckCollector.isStuck with this threshold), or null. */
   stuckAfter: number | null;
-  /** Send progress (bytes read, total, packets) with each batch (worker 0 when a bar is shown). */
+  /** Send progress (bytes read, total, packets) with each batch (shard 0, on the main thread, when a bar is shown). */
   progress: boolean;
   /**
    * Flow control: Int32 per shard, the batches this shard may still post before the main thread
@@ -46,6 +47,8 @@ export interface ShardJob {
    * blocking in its own write.
    */
   credits: SharedArrayBuffer;
+  /** Int32 [0]: batches posted by all workers so far (bumped and notified after each post; the main thread waits on it). */
+  posted: SharedArrayBuffer;
 }
 
 /** Batches a shard may have posted and not yet seen handled (≤ 1 MiB of text each). */

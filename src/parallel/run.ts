@@ -1,23 +1,26 @@
 /**
- * A sharded `flows` run (issue 6; docs/performance.md "Worker threads"): `workers` threads each
- * read and decode every packet of the inputs and track the flows of one shard (worker.ts); this
- * thread merges their records, gives each its ordinary id (merge.ts) and hands the finished lines
- * to `onLine` (the CLI's Reorder). Worker 0 also reports the capture infos, warnings and errors:
- * every worker reads the same bytes, so they see the same damage.
- */
-import { Worker } from 'node:worker_threads';
+ * A sharded `flows` run (issue 6; docs/performance.md "Worker threads"): `workers` shards each
+ * read and decode every packet of the inputs and track the flows of one shard (shard.ts). Shard 0
+ * runs on this thread, the others in worker threads (worker.ts): on two cores, two busy threads
+ * rather than two workers plus a mostly idle main thread competing with them. This thread also
+ * merges the shards' records, gives each its ordinary id (merge.ts) and hands the finished lines to
+ * `onLine` (the CLI's Reorder): between its own packets (at every progress point of its shard) it
+ * takes the workers' batches off their ports with receiveMessageOnPort. Shard 0 also reports the
+ * capture infos, warnings and errors: every shard reads the same bytes, so they see the same damage. */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { AnalysisResult } from '../pipeline.js';
 import type { FilterSpec } from '../report/where.js';
 import { LineBytes } from './lines.js';
 import { ShardMerger } from './merge.js';
 import {
-  BATCH_CREDITS, fromWireError, fromWireInfo,
+  BATCH_CREDITS, fromWireError,
   type FromWorker, type ShardFormat, type ShardJob, type ToWorker, type WireResult,
 } from './protocol.js';
+import { BATCH_BYTES, runShard } from './shard.js';
 
 export interface ShardedOptions {
   inputs: string[];
-  /** Number of worker threads (shards), ≥ 1. */
+  /** Number of shards (threads: this one and workers − 1 worker threads), ≥ 1. */
   workers: number;
   format: ShardFormat;
   filter: FilterSpec | null;
@@ -48,6 +51,41 @@ export interface ShardedResult {
 /** The worker module next to this one (compiled to dist/parallel/worker.js). */
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
+/**
+ * The main thread's shard may run at most this many packets ahead of the slowest worker: its lines
+ * wait in the merge until the workers' watermarks pass them (about 30 bytes of text per packet on
+ * the benchmark capture), so the lead bounds that memory.
+ */
+const MAX_LEAD_PACKETS = 1 << 17;
+/** How long this thread waits for a worker's next batch before it goes on (see progress()). */
+const QUIET_MS = 1000;
+/** How long a shard waits for the agreed stop position (Ctrl-C) before it stops where it is. */
+const STOP_WAIT_MS = 10_000;
+
+/**
+ * The share of the flows shard 0 gets, relative to an equal share: this thread also merges and
+ * writes every shard's lines. Measured on bench.pcap with 2 threads (per-thread CPU from /proc,
+ * 10:15–10:25 UTC, load 3–4): at 1.0 the main thread used 1.75–1.93 s against the worker's
+ * 1.43–1.55; at 0.74 1.52–1.70 against 1.69–1.83; balanced near 0.9. On big.pcap (1M connections,
+ * ten packets each: more lines to merge and write per packet) at 0.9 the main thread is the slower
+ * one (the worker waited 0.7 s for credits, one run): 0.85 between the two.
+ */
+const MAIN_SHARE = 0.85;
+
+/**
+ * A worker's young generation (resourceLimits.maxYoungGenerationSizeMb; V8's default for this
+ * machine is larger). bench.pcap, --workers 2, 4 alternating runs each: peak RSS 246–266 MB
+ * (default), 216–225 (6), 225–231 (12); total CPU 4.65–4.87, 4.68–4.78, 4.61–4.77 s.
+ */
+const WORKER_YOUNG_MB = 12;
+
+/** Every shard's share of the flows (TrackerOptions.shard.weights): shard 0 less, the workers the rest equally. */
+export function shardWeights(n: number): number[] {
+  if (n <= 1) return [1];
+  const w0 = MAIN_SHARE / n;
+  return [w0, ...Array.from({ length: n - 1 }, () => (1 - w0) / (n - 1))];
+}
+
 export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
   const n = o.workers;
   const onLine = o.onLine;
@@ -56,23 +94,37 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
     onLine(id, line);
   });
   let refs: LineBytes[] = [];
+  // Shard 0 runs on this thread (local), shards 1 … n−1 in worker threads: two threads on two cores
+  // rather than a third mostly idle one competing with them.
+  let local: AnalysisResult | null = null;
   const results: (WireResult | null)[] = new Array(n).fill(null);
+  const done: boolean[] = new Array(n).fill(false);
+  /** Each shard's latest watermark (Infinity once done). */
+  const marks = new Float64Array(n);
   let stuck = 0;
   let finished = 0;
-  const workers: Worker[] = [];
+  const workers: (Worker | null)[] = new Array(n).fill(null);
+  const ports: (MessagePort | null)[] = new Array(n).fill(null);
+  const localSpare: ArrayBuffer[] = [];
   const credits = new Int32Array(new SharedArrayBuffer(4 * n)).fill(BATCH_CREDITS);
+  const posted = new Int32Array(new SharedArrayBuffer(4));
 
   return new Promise<ShardedResult>((resolve, reject) => {
     let settled = false;
+    /** Ctrl-C: the local shard is asked to stop, and where (-1: not agreed yet). */
+    let localStopping = false;
+    let localStopAt = -1;
     const onAbort = () => {
+      localStopping = true;
       const m: ToWorker = { t: 'abort' };
-      for (const w of workers) w.postMessage(m);
+      for (const p of ports) p?.postMessage(m);
     };
     const end = (err: Error | null) => {
       if (settled) return;
       settled = true;
       o.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      for (const p of ports) p?.close();
+      for (const w of workers) if (w !== null) void w.terminate();
       if (err) {
         reject(err);
         return;
@@ -83,20 +135,19 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         reject(e instanceof Error ? e : new Error(String(e)));
         return;
       }
-      const r0 = results[0]!;
-      const captures = r0.captures.map(fromWireInfo);
+      const r0 = local!;
       resolve({
         result: {
           records: [],
-          captures,
+          captures: r0.captures,
           layers: r0.layers,
           firstSec: r0.firstSec,
           firstNsec: r0.firstNsec,
           lastSec: r0.lastSec,
           lastNsec: r0.lastNsec,
-          evicted: results.reduce((a, r) => a + r!.evicted, 0),
-          interrupted: results.some((r) => r!.interrupted),
-          error: captures.find((c) => c.error)?.error ?? null,
+          evicted: r0.evicted + results.reduce((a, r) => a + (r === null ? 0 : r.evicted), 0),
+          interrupted: r0.interrupted || results.some((r) => r !== null && r.interrupted),
+          error: r0.error,
         },
         stuck,
       });
@@ -109,13 +160,22 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       if (stopSent) return;
       let target = 0;
       for (let s = 0; s < n; s++) {
-        if (results[s] !== null) target = Infinity; // read to the end: so must the others
+        if (done[s]) target = Infinity; // read to the end: so must the others
         else if (at[s] === null) return;
         else target = Math.max(target, at[s]!);
       }
       stopSent = true;
       const m: ToWorker = { t: 'stopAt', packets: target };
-      for (let s = 0; s < n; s++) if (results[s] === null) workers[s].postMessage(m);
+      for (let s = 1; s < n; s++) if (!done[s]) ports[s]!.postMessage(m);
+      localStopAt = target;
+    };
+
+    const finishShard = (s: number, st: number) => {
+      done[s] = true;
+      marks[s] = Infinity;
+      stuck += st;
+      if (++finished === n) end(null);
+      else if (at.some((x) => x !== null)) decideStop();
     };
 
     const onMessage = (s: number, m: FromWorker) => {
@@ -142,23 +202,27 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
             }
           } else for (let k = 0; k < m.n; k++) merger.record(s, m.ids[k], null);
           merger.watermark(s, m.watermark);
+          marks[s] = m.watermark;
           merger.release();
           if (m.buf !== null) {
             // The lines not written yet wait in the merge or the Reorder: copy them out, then the
-            // worker may refill the buffer.
+            // shard may refill the buffer.
             for (const l of refs) l.detach();
             refs = [];
-            const back: ToWorker = { t: 'buf', buf: m.buf };
-            workers[s].postMessage(back, [m.buf]);
+            if (s === 0) localSpare.push(m.buf);
+            else {
+              const back: ToWorker = { t: 'buf', buf: m.buf };
+              ports[s]!.postMessage(back, [m.buf]);
+            }
           }
-          Atomics.add(credits, s, 1);
-          Atomics.notify(credits, s);
+          if (s > 0) {
+            Atomics.add(credits, s, 1);
+            Atomics.notify(credits, s);
+          }
           if (m.progress !== null && o.onProgress) o.onProgress(m.progress[0], m.progress[1] < 0 ? null : m.progress[1], m.progress[2]);
         } else if (m.t === 'done') {
           results[s] = m.result;
-          stuck += m.stuck;
-          if (++finished === n) end(null);
-          else if (at.some((x) => x !== null)) decideStop();
+          finishShard(s, m.stuck);
         } else if (m.t === 'fail') {
           end(fromWireError(m.error));
         }
@@ -167,33 +231,112 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       }
     };
 
+    /** Take every message the workers have posted so far (this thread is busy with its own shard). */
+    const poll = () => {
+      for (let s = 1; s < n && !settled; s++) {
+        const p = ports[s];
+        if (p === null) continue;
+        for (;;) {
+          const r = receiveMessageOnPort(p);
+          if (r === undefined || settled) break;
+          onMessage(s, r.message as FromWorker);
+        }
+      }
+    };
+    const slowestWorker = () => {
+      let m = Infinity;
+      for (let s = 1; s < n; s++) if (marks[s] < m) m = marks[s];
+      return m;
+    };
+
     const per = o.maxConnections > 0 ? Math.ceil(o.maxConnections / n) : 0;
-    for (let s = 0; s < n; s++) {
-      const job: ShardJob = {
-        inputs: o.inputs,
-        shard: { count: n, index: s },
-        timeWait: o.timeWait,
-        idleTimeout: o.idleTimeout,
-        vlanKey: o.vlanKey,
-        maxConnections: per,
-        format: o.format,
-        filter: o.filter,
-        stuckAfter: o.stuckAfter,
-        progress: s === 0 && o.onProgress !== undefined,
-        credits: credits.buffer as SharedArrayBuffer,
-      };
-      const w = new Worker(WORKER_URL, { workerData: job });
-      workers.push(w);
-      w.on('message', (m: FromWorker) => onMessage(s, m));
+    const weights = shardWeights(n);
+    const jobOf = (s: number): ShardJob => ({
+      inputs: o.inputs,
+      shard: { count: n, index: s, weights },
+      timeWait: o.timeWait,
+      idleTimeout: o.idleTimeout,
+      vlanKey: o.vlanKey,
+      maxConnections: per,
+      format: o.format,
+      filter: o.filter,
+      stuckAfter: o.stuckAfter,
+      progress: s === 0 && o.onProgress !== undefined,
+      credits: credits.buffer as SharedArrayBuffer,
+      posted: posted.buffer as SharedArrayBuffer,
+    });
+    for (let s = 1; s < n; s++) {
+      const ch = new MessageChannel();
+      const w = new Worker(WORKER_URL, {
+        workerData: { job: jobOf(s), port: ch.port2 },
+        transferList: [ch.port2],
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+      });
+      workers[s] = w;
+      ports[s] = ch.port1;
+      ch.port1.on('message', (m: FromWorker) => onMessage(s, m));
       // A crash is one line (reportError's internal error), never a hang: 'exit' always follows.
       w.on('error', (e: Error) => end(new Error(`worker thread ${s} failed: ${e.message}`)));
       w.on('exit', (code) => {
-        if (results[s] === null) end(new Error(`worker thread ${s} exited (code ${code}) before finishing`));
+        poll(); // what it posted before it exited
+        if (!done[s]) end(new Error(`worker thread ${s} exited (code ${code}) before finishing`));
       });
     }
     if (o.signal) {
       if (o.signal.aborted) onAbort();
       else o.signal.addEventListener('abort', onAbort, { once: true });
     }
+
+    runShard(jobOf(0), {
+      send(msg) {
+        onMessage(0, msg);
+      },
+      take(need) {
+        for (let i = 0; i < localSpare.length; i++) {
+          if (localSpare[i].byteLength >= need) return Buffer.from(localSpare.splice(i, 1)[0]);
+        }
+        return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
+      },
+      progress(packets, ac) {
+        poll();
+        // Not too far ahead of the workers: this shard's lines wait in the merge until they catch up.
+        // A worker that has died posts nothing, and its 'exit' event is only seen at this thread's
+        // next await: after QUIET_MS without a message, go on (and wait again at the next point).
+        let quietSince = Date.now();
+        let seen = Atomics.load(posted, 0);
+        while (!settled && slowestWorker() + MAX_LEAD_PACKETS < packets) {
+          poll();
+          if (settled || slowestWorker() + MAX_LEAD_PACKETS >= packets) break;
+          const now = Date.now();
+          const p = Atomics.load(posted, 0);
+          if (p !== seen) {
+            seen = p;
+            quietSince = now;
+          } else if (now - quietSince > QUIET_MS) break;
+          Atomics.wait(posted, 0, p, 50);
+        }
+        if (localStopping && localStopAt < 0 && !settled) {
+          at[0] = packets;
+          decideStop();
+          const t0 = Date.now();
+          while (!stopSent && !settled && Date.now() - t0 < STOP_WAIT_MS) {
+            const seen = Atomics.load(posted, 0);
+            poll();
+            if (stopSent || settled) break;
+            Atomics.wait(posted, 0, seen, 10);
+          }
+          if (!stopSent) localStopAt = packets; // a worker is gone or stuck: stop here
+        }
+        // Aborting here stops analyze() at the end of the bytes it holds, the same place in every shard.
+        if ((settled || (localStopAt >= 0 && packets >= localStopAt)) && !ac.signal.aborted) ac.abort();
+      },
+    }).then(
+      (r) => {
+        if (settled) return;
+        local = r.result;
+        finishShard(0, r.stuck);
+      },
+      (e: unknown) => end(e instanceof Error ? e : new Error(String(e))),
+    );
   });
 }

@@ -8,7 +8,7 @@
  * SYNFIN_DEBUG_WORKERS=1 makes flows say which path ran, so no comparison is single vs single.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -275,6 +275,25 @@ describe('which runs are sharded', () => {
   });
 });
 
+/** bench/gen.mjs's capture of `connections` connections (~29 packets each) in a temporary file. */
+function generated(connections: number): string {
+  const out = join(tempDir(), `gen-${connections}.pcap`);
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench/gen.mjs'), '--connections', String(connections), '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return out;
+}
+
+describe('a generated capture past the flow-control bounds', () => {
+  it('6 000 connections, 171 551 packets (the main thread shard runs ahead, lines wait): the same bytes', () => {
+    // More packets than run.ts lets the main thread's shard lead by (MAX_LEAD_PACKETS) and more
+    // batches than a worker may have unhandled (BATCH_CREDITS), so both waits happen.
+    const f = generated(6000);
+    const one = same(['flows', f, '--format', 'ndjson']);
+    expect(one.stdout.split('\n').length).toBeGreaterThan(6000);
+    same(['flows', f, '--format', 'csv']);
+  });
+});
+
 describe('a worker that cannot start', () => {
   it('is one error, not a hang', async () => {
     // A copy of the build without the worker module: the Worker fails to load.
@@ -290,6 +309,24 @@ describe('a worker that cannot start', () => {
     });
     await expect(p).rejects.toThrow(/^worker thread \d (failed|exited)/);
     expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('a worker that dies mid-run: one error within seconds, while the main thread shard waits for it', async () => {
+    // A copy of the build whose worker exits after 300 ms without a word; the main thread's own shard
+    // soon runs MAX_LEAD_PACKETS ahead and waits for the worker's batches (run.ts progress()).
+    const pkg = join(BIN, '../..');
+    const copy = join(tempDir(), 'dist');
+    cpSync(join(pkg, 'dist'), copy, { recursive: true });
+    writeFileSync(join(copy, 'parallel/worker.js'), 'setTimeout(() => process.exit(3), 300);\n');
+    const { analyzeSharded } = (await import(pathToFileURL(join(copy, 'parallel/run.js')).href)) as typeof import('../../src/parallel/run.js');
+    const f = generated(6000);
+    const t0 = Date.now();
+    const p = analyzeSharded({
+      inputs: [f], workers: 2, format: 'ndjson', filter: null, stuckAfter: null,
+      timeWait: 60, idleTimeout: 0, vlanKey: false, maxConnections: 0, onLine: () => undefined,
+    });
+    await expect(p).rejects.toThrow(/^worker thread 1 exited \(code 3\) before finishing/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 });
 

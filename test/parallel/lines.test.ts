@@ -3,7 +3,8 @@
  * head + decimal id + the bytes the worker sent. Expected bytes are spelled out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { ByteSink, LineBytes, ZeekSink } from '../../src/parallel/lines.js';
+import * as lines from '../../src/parallel/lines.js';
+import { ByteSink, CHUNK_BYTES, LineBytes, ZeekSink } from '../../src/parallel/lines.js';
 import { zeekKey } from '../../src/parallel/protocol.js';
 import { zeekRow } from '../../src/report/zeek.js';
 import { rec } from '../report/records.js';
@@ -61,6 +62,92 @@ describe('LineBytes.detach', () => {
     batch.fill(0x3f); // the worker refills its buffer
     s.line(b);
     expect(Buffer.concat(c.out).toString('latin1')).toBe('{"id":3,"a":1}\n{"id":4,"b":2}\n');
+  });
+});
+
+describe('detached lines in chunks', () => {
+  /** Seeded PRNG (mulberry32). */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /**
+   * `count` lines of random lengths (some longer than a quarter chunk) sent in batches of 50 through
+   * one reused batch buffer, each detached before the buffer is refilled, written `window` lines
+   * late in a shuffled order: every line's bytes must be the text it was made from.
+   */
+  function roundTrip(seed: number, count: number, window: number, holdEvery = 0): void {
+    const rnd = prng(seed);
+    const texts: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const len = rnd() < 0.01 ? CHUNK_BYTES / 2 + Math.floor(rnd() * 1000) : 1 + Math.floor(rnd() * 3000);
+      const ch = String.fromCharCode(97 + (i % 26));
+      texts.push(`${i}:` + ch.repeat(len) + '\n');
+    }
+    const batch = Buffer.alloc(CHUNK_BYTES * 4);
+    const waiting: LineBytes[] = [];
+    const c = collector();
+    const s = new ByteSink('', c.write);
+    const expected: string[] = [];
+    const writeOne = (k: number) => {
+      const l = waiting.splice(k, 1)[0];
+      expected.push(`${l.id}${texts[l.id]}`);
+      s.line(l);
+    };
+    for (let i = 0; i < count; i += 50) {
+      let off = 0;
+      const made: LineBytes[] = [];
+      for (let j = i; j < Math.min(count, i + 50); j++) {
+        const n = batch.write(texts[j], off, 'latin1');
+        const l = new LineBytes(batch, off, n);
+        l.id = j;
+        made.push(l);
+        off += n;
+      }
+      waiting.push(...made);
+      // Lines whose id is a multiple of holdEvery wait until the end (behind an open connection).
+      const held = (k: number) => holdEvery > 0 && waiting[k].id % holdEvery === 0;
+      for (let guard = 0; waiting.length > window && guard < 1_000_000; guard++) {
+        const k = Math.floor(rnd() * Math.min(waiting.length, 8));
+        if (held(k)) {
+          const free = waiting.findIndex((_, j) => !held(j));
+          if (free < 0 || waiting.filter((_, j) => !held(j)).length <= window) break;
+          writeOne(free);
+        } else writeOne(k);
+      }
+      for (const l of waiting) l.detach();
+      batch.fill(0x3f); // the worker refills its buffer
+    }
+    while (waiting.length > 0) writeOne(0);
+    expect(Buffer.concat(c.out).toString('latin1') === expected.join('')).toBe(true);
+    expect(expected.length).toBe(count);
+  }
+
+  it('keep every line whole across batch refills, written in and out of order', () => {
+    roundTrip(1, 3000, 200);
+    roundTrip(2, 3000, 0);
+  });
+
+  it('a few lines waiting long do not pin a chunk each: chunks stay within ~4× the waiting bytes', () => {
+    roundTrip(5, 1000, 20);
+    const before = lines.chunksAllocated;
+    // 20 000 lines (~30 MB), one in 50 held to the end: ~400 lines, ~0.6 MB, spread over ~120 chunks' worth of lines.
+    roundTrip(6, 20_000, 20, 50);
+    expect(lines.chunksAllocated - before).toBeLessThanOrEqual(16);
+  });
+
+  it('reuse their chunks once the lines in them are written: no new chunks for a stream of prompt lines', () => {
+    roundTrip(3, 2000, 20);
+    const before = lines.chunksAllocated;
+    roundTrip(4, 20_000, 20); // ~30 MB of lines, at most ~60 KB waiting at once
+    expect(lines.chunksAllocated - before).toBeLessThanOrEqual(1);
   });
 });
 

@@ -114,8 +114,8 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       if (streaming) reorder.push(r.id, keep && emitted < limit ? line(r) : null);
       else if (keep) kept.push({ id: r.id, key: sort ? sort.get(r) : null, row: format === 'table' ? flowTableRow(r, tableColors) : line(r) });
     };
-    // Sharded (src/parallel/): worker threads filter and format the records; only the lines come
-    // back, each with its final id, into the same Reorder. --sort/--limit need the records here,
+    // Sharded (src/parallel/): the shards (this thread's and the worker threads') filter and format
+    // the records; only the lines come, each with its final id, into the same Reorder. --sort/--limit need the records here,
     // so those stay in one thread.
     const shardable = (format === 'ndjson' || format === 'csv' || format === 'zeek') && !sort && limit === Infinity;
     const workers = workerCount(a, shardable);
