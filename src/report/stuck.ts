@@ -77,14 +77,17 @@ export function stuckMeaning(state: TcpState, who: string, n: number, timeWait =
   }
 }
 
+/** A group while it is built: its first peer, and a Map of its peers only once it has a second. */
 interface Acc {
-  endpoint: Endpoint;
+  ip: string;
+  port: number;
   state: TcpState;
   side: Side;
   count: number;
   oldest: number;
   ids: number[];
-  peers: Map<string, Endpoint>;
+  peer0: Endpoint;
+  peers: Map<string, Endpoint> | null;
 }
 
 export class StuckCollector {
@@ -145,16 +148,23 @@ export class StuckCollector {
       const ip = this.sIp[i];
       const port = this.sPort[i];
       const key = `${ip}|${port}|${state}`;
+      const peerIp = this.sPeerIp[i];
+      const peerPort = this.sPeerPort[i];
       let g = map.get(key);
       if (!g) {
-        g = { endpoint: { ip, port }, state, side, count: 0, oldest: 0, ids: [], peers: new Map() };
-        map.set(key, g);
+        const peer0 = { ip: peerIp, port: peerPort };
+        map.set(key, { ip, port, state, side, count: 1, oldest: age > 0 ? age : 0, ids: [this.sIds[i]], peer0, peers: null });
+        continue;
       }
       g.count++;
       if (age > g.oldest) g.oldest = age;
       g.ids.push(this.sIds[i]);
-      const peer = { ip: this.sPeerIp[i], port: this.sPeerPort[i] };
-      if (g.peers.size < 1000) g.peers.set(`${peer.ip}|${peer.port}`, peer);
+      // Distinct peers in order of first appearance (at most 1000 kept).
+      if (g.peers === null) {
+        if (peerIp === g.peer0.ip && peerPort === g.peer0.port) continue;
+        g.peers = new Map([[`${g.peer0.ip}|${g.peer0.port}`, g.peer0]]);
+      }
+      if (g.peers.size < 1000) g.peers.set(`${peerIp}|${peerPort}`, { ip: peerIp, port: peerPort });
     }
     const out = [...map.values()];
     out.sort(
@@ -162,8 +172,8 @@ export class StuckCollector {
         b.count - a.count ||
         b.oldest - a.oldest ||
         STUCK_STATES.indexOf(a.state) - STUCK_STATES.indexOf(b.state) ||
-        (a.endpoint.ip < b.endpoint.ip ? -1 : a.endpoint.ip > b.endpoint.ip ? 1 : 0) ||
-        a.endpoint.port - b.endpoint.port,
+        (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0) ||
+        a.port - b.port,
     );
     this.built = out;
     return out;
@@ -171,15 +181,15 @@ export class StuckCollector {
 
   private group(g: Acc): StuckGroup {
     return {
-      endpoint: g.endpoint,
+      endpoint: { ip: g.ip, port: g.port },
       state: g.state,
       count: g.count,
       oldestSeconds: g.oldest,
       ids: [...g.ids].sort((a, b) => a - b),
       side: g.side,
-      peers: [...g.peers.values()].slice(0, 5),
-      peerCount: g.peers.size,
-      meaning: stuckMeaning(g.state, g.endpoint.ip, g.count, this.timeWait),
+      peers: g.peers === null ? [g.peer0] : [...g.peers.values()].slice(0, 5),
+      peerCount: g.peers === null ? 1 : g.peers.size,
+      meaning: stuckMeaning(g.state, g.ip, g.count, this.timeWait),
     };
   }
 
@@ -202,32 +212,35 @@ export class StuckCollector {
     interface Entry {
       count: number;
       oldest: number;
-      members: Acc[];
+      first: Acc;
+      more: Acc[] | null;
     }
     const entries: Entry[] = [];
     const merged = new Map<string, Entry>();
     for (const g of this.accs()) {
       if (g.side !== 'client') {
-        entries.push({ count: g.count, oldest: g.oldest, members: [g] });
+        entries.push({ count: g.count, oldest: g.oldest, first: g, more: null });
         continue;
       }
-      const key = `${g.endpoint.ip}|${g.state}`;
+      const key = `${g.ip}|${g.state}`;
       const m = merged.get(key);
       if (!m) {
-        const e = { count: g.count, oldest: g.oldest, members: [g] };
+        const e = { count: g.count, oldest: g.oldest, first: g, more: null };
         merged.set(key, e);
         entries.push(e);
         continue;
       }
       m.count += g.count;
       m.oldest = Math.max(m.oldest, g.oldest);
-      m.members.push(g);
+      (m.more ??= []).push(g);
     }
     entries.sort((a, b) => b.count - a.count || b.oldest - a.oldest);
     return entries.slice(0, top).map((e) => {
-      const first = this.group(e.members[0]);
-      if (e.members[0].side !== 'client') return first;
-      return aggregateClientGroups(e.members.map((g, i) => (i === 0 ? first : this.group(g))), this.timeWait)[0];
+      const first = this.group(e.first);
+      if (e.first.side !== 'client') return first;
+      const members = [first];
+      for (const g of e.more ?? []) members.push(this.group(g));
+      return aggregateClientGroups(members, this.timeWait)[0];
     });
   }
 
