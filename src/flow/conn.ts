@@ -189,8 +189,16 @@ export class Conn {
   }
 
   analysis: TcpSeqAnalysis | null = null;
-  /** null once frozen. */
+  /**
+   * Zeek's view. null for a TCP connection whose analysers are not attached yet: a connection
+   * opened by a SYN gets its sequence analysis and Zeek's view (≈1.9 KB) only when a second
+   * segment arrives or its record is made, and the SYN waits meanwhile as a few numbers in the
+   * tracker's pending table (`pendSlot`), replayed into both then. Half-open connections of a SYN
+   * flood never get them until they are released. Also null once released.
+   */
   zeek: ZeekConn | null;
+  /** Slot of the first segment waiting in the tracker's pending table (−1 none); see `zeek`. */
+  pendSlot = -1;
   /**
    * Sequence-analysis results for buildRecord when the analysis was frozen (set by the tracker
    * just before the record is built, from `frozenSlot`).
@@ -241,7 +249,7 @@ export class Conn {
    */
   gen = 0;
 
-  constructor(id: number, kind: Kind, keyHash: number, zeek: ZeekConn) {
+  constructor(id: number, kind: Kind, keyHash: number, zeek: ZeekConn | null) {
     this.id = id;
     this.kind = kind;
     this.keyHash = keyHash;
@@ -252,7 +260,7 @@ export class Conn {
    * Make this (released) object a fresh connection, exactly as the constructor and the field
    * initialisers above would (test/flow/reuse.test.ts compares field by field); `gen` advances.
    */
-  reset(id: number, kind: Kind, keyHash: number, zeek: ZeekConn): void {
+  reset(id: number, kind: Kind, keyHash: number, zeek: ZeekConn | null): void {
     this.id = id;
     this.kind = kind;
     this.keyHash = keyHash;
@@ -275,6 +283,7 @@ export class Conn {
     this.s1.reset();
     this.analysis = null;
     this.zeek = zeek;
+    this.pendSlot = -1;
     this.frozenAnalysis = null;
     this.frozenSlot = -1;
     this.firstFinBy = -1;

@@ -13,7 +13,7 @@
 import { durationNs, isoTime } from '../capture/time.js';
 import type { RawRecord } from '../capture/types.js';
 import { isWellKnownServerPort } from '../decode/services.js';
-import { type Packet, PacketKind, TcpFlag, tcpFlagNames } from '../decode/packet.js';
+import { Packet, PacketKind, TcpFlag, tcpFlagNames } from '../decode/packet.js';
 import { Conn, Kind, PROTO_NAMES, type SideState, sideName } from './conn.js';
 import { buildRecord, clientEndpoint, serverEndpoint } from './record.js';
 import { seqGe } from './seq.js';
@@ -65,6 +65,11 @@ export interface TrackerOptions {
   idFromPacketIndex?: boolean;
   /** Called with each new flow's id when it is created (shards report them to the merging thread). */
   onCreate?: (id: number) => void;
+  /**
+   * Attach the sequence analysis and Zeek's view to a TCP connection at its first segment, as
+   * before they were made lazy (tests compare the two paths; the records are the same).
+   */
+  eagerAnalysers?: boolean;
 }
 
 /**
@@ -77,6 +82,27 @@ export function shardOf(hash: number, count: number): number {
 
 /** At most this many released objects of each kind wait for reuse (≈3 KB per connection). */
 const POOL_MAX = 4096;
+
+/**
+ * A first segment waiting in the pending table (see Conn.zeek), as int32 words: the Packet fields
+ * that TcpSeqAnalysis.onSegment and ZeekConn.onPacket read for a TCP segment, its direction, the
+ * tracker's notes and its time (the seconds in a Float64Array of their own: they may pass 2^31).
+ */
+const P_SEQ = 0;
+const P_ACK = 1;
+const P_DST4 = 2;
+/** flags (9 bits) | ipChecksumBad << 9 | tcpChecksumBad << 10 | dir << 11 | ipVersion << 12 */
+const P_BITS = 3;
+/** window | (optWscale + 1) << 16 */
+const P_WINDOW = 4;
+const P_PAYLOAD = 5;
+const P_CAPTURED = 6;
+const P_IPLEN = 7;
+/** srcPort << 16 | dstPort */
+const P_PORTS = 8;
+const P_NOTES = 9;
+const P_NSEC = 10;
+const PEND_WORDS = 11;
 
 const SYN = TcpFlag.SYN;
 const ACK = TcpFlag.ACK;
@@ -188,15 +214,22 @@ export class FlowTracker {
   /**
    * Objects of released connections, reused by create() (reset to their fresh state): a
    * connection outlives a scavenge, so without reuse its ~3 KB of state would be promoted and die
-   * in the old generation, the bulk of the GC work on connection-heavy captures. Bounded. A Conn
-   * is reused with its own ZeekConn and TcpSeqAnalysis (same index; null for a UDP/ICMP flow's):
-   * objects allocated together stay near each other in memory, fewer cache misses per packet.
+   * in the old generation, the bulk of the GC work on connection-heavy captures. Bounded. Three
+   * pools: a TCP connection takes its ZeekConn and TcpSeqAnalysis at its second segment (attach()).
    */
   private readonly freeConns: Conn[] = [];
   private readonly freeZeeks: ZeekConn[] = [];
-  private readonly freeAnalyses: (TcpSeqAnalysis | null)[] = [];
-  /** Analyses given back when their connection was frozen (for the next Conn reused without one). */
-  private readonly spareAnalyses: TcpSeqAnalysis[] = [];
+  /** Analyses of released connections, and those given back when their connection was frozen. */
+  private readonly freeAnalyses: TcpSeqAnalysis[] = [];
+  /** First segments waiting for their connection's analysers: PEND_WORDS numbers per slot (Conn.pendSlot). */
+  private pend = new Int32Array(PEND_WORDS * 1024);
+  private pendSec = new Float64Array(1024);
+  private readonly pendFree: number[] = [];
+  private pendUsed = 0;
+  /** The packet a waiting first segment is replayed from (a Packet, so the analysers see one hidden class). */
+  private readonly replayPkt = new Packet();
+  /** TCP connections get their analysers at their second segment (see Conn.zeek). */
+  private readonly lazy: boolean;
   /** Frozen connections' analysis results: FROZEN_WORDS numbers per slot (Conn.frozenSlot); free slots. */
   private frozen = new Float64Array(FROZEN_WORDS * 1024);
   private readonly frozenFree: number[] = [];
@@ -250,6 +283,8 @@ export class FlowTracker {
       this.shardLo = si === 0 ? 0 : Math.round(lo * 4294967296);
       this.shardHi = si === this.shardCount - 1 ? 4294967296 : Math.round((lo + w[si]) * 4294967296);
     }
+    // With transitions, a transition's cause shows the SYN's relative sequence number (the analysis').
+    this.lazy = !this.wantTransitions && o.eagerAnalysers !== true;
   }
 
   /** The key just built belongs to another shard. */
@@ -264,9 +299,13 @@ export class FlowTracker {
     return this.table.size;
   }
 
+  // Nanoseconds are taken as `rec.tsNsec | 0` (the same value, < 1e9) wherever they are stored: the
+  // pcap reader computes them as µs × 1000, a double, and every nsec field that received one became
+  // a double field, a separate 16-byte heap box in every Conn, SideState, Dir and ZeekConn (13 per
+  // connection, measured with a heap snapshot of a SYN flood).
   add(pkt: Packet, rec: RawRecord): void {
     const sec = rec.tsSec;
-    const nsec = rec.tsNsec;
+    const nsec = rec.tsNsec | 0;
     this.packetIndex++;
     this.curT = sec + nsec * 1e-9;
     if (this.curT >= this.nowT) {
@@ -398,6 +437,7 @@ export class FlowTracker {
     c.done = true;
     this.unlink(c);
     if (removeFromTable) this.table.delete(c.keyHash, c);
+    if (c.kind === Kind.TCP && c.zeek === null) this.attach(c);
     if (c.frozenSlot >= 0) {
       c.frozenAnalysis = frozenResult(this.frozen, c.frozenSlot * FROZEN_WORDS);
       this.frozenFree.push(c.frozenSlot);
@@ -409,11 +449,9 @@ export class FlowTracker {
     if (c.s0.twAt >= 0) this.tw.clear(c.s0.twAt, c);
     if (c.s1.twAt >= 0) this.tw.clear(c.s1.twAt, c);
     // The record holds none of these objects (buildRecord copies what it needs): reuse them.
-    if (this.freeConns.length < POOL_MAX) {
-      this.freeConns.push(c);
-      this.freeZeeks.push(c.zeek!);
-      this.freeAnalyses.push(c.analysis);
-    }
+    if (this.freeConns.length < POOL_MAX) this.freeConns.push(c);
+    if (this.freeZeeks.length < POOL_MAX) this.freeZeeks.push(c.zeek!);
+    if (c.analysis !== null && this.freeAnalyses.length < POOL_MAX) this.freeAnalyses.push(c.analysis);
     c.analysis = null;
     c.zeek = null;
     c.frozenAnalysis = null;
@@ -517,14 +555,11 @@ export class FlowTracker {
       this.table.get();
     }
     const id = this.o.idFromPacketIndex ? this.packetIndex : ++this.nextId;
+    // A TCP connection's analysers come with its second segment (attach()), unless eager.
+    const zeek = kind === Kind.TCP && this.lazy ? null : this.zeekConn(PROTO_NAMES[kind]);
     let c = this.freeConns.pop();
-    let analysis: TcpSeqAnalysis | null = null;
-    if (c !== undefined) {
-      const zeek = this.freeZeeks.pop()!;
-      analysis = this.freeAnalyses.pop()!;
-      zeek.reset(PROTO_NAMES[kind]);
-      c.reset(id, kind, this.table.hash(), zeek);
-    } else c = new Conn(id, kind, this.table.hash(), new ZeekConn(PROTO_NAMES[kind]));
+    if (c !== undefined) c.reset(id, kind, this.table.hash(), zeek);
+    else c = new Conn(id, kind, this.table.hash(), zeek);
     c.clientIsLo = srcIsClient === this.table.srcIsLo;
     c.directionInferred = inferred;
     c.ipVersion = p.ipVersion === 6 ? 6 : 4;
@@ -541,14 +576,10 @@ export class FlowTracker {
     c.vlan0 = p.vlan0;
     c.vlan1 = p.vlan1;
     c.startSec = rec.tsSec;
-    c.startNsec = rec.tsNsec;
+    c.startNsec = rec.tsNsec | 0;
     c.lastSec = rec.tsSec;
-    c.lastNsec = rec.tsNsec;
-    if (kind === Kind.TCP) {
-      if (analysis === null) analysis = this.spareAnalyses.pop() ?? null;
-      if (analysis !== null) analysis.reset();
-      c.analysis = analysis ?? new TcpSeqAnalysis();
-    }
+    c.lastNsec = rec.tsNsec | 0;
+    if (kind === Kind.TCP && zeek !== null) c.analysis = this.seqAnalysis();
     if (this.o.transitions) c.transitions = [];
     if (this.o.trace !== undefined && this.o.onPacket !== undefined) {
       c.traced = this.o.trace(c.id, clientEndpoint(c), serverEndpoint(c), PROTO_NAMES[kind]);
@@ -560,6 +591,96 @@ export class FlowTracker {
     const limit = kind === Kind.TCP ? this.o.idleTimeout : this.dgIdle;
     if ((kind !== Kind.TCP || limit > 0) && t + limit < this.nextDue) this.nextDue = t + limit;
     return c;
+  }
+
+  private zeekConn(proto: Proto): ZeekConn {
+    const z = this.freeZeeks.pop();
+    if (z === undefined) return new ZeekConn(proto);
+    z.reset(proto);
+    return z;
+  }
+
+  private seqAnalysis(): TcpSeqAnalysis {
+    const a = this.freeAnalyses.pop();
+    if (a === undefined) return new TcpSeqAnalysis();
+    a.reset();
+    return a;
+  }
+
+  /**
+   * Give a TCP connection its sequence analysis and Zeek's view, and replay its waiting first
+   * segment into them: they then hold exactly what they would had they seen it when it came (the
+   * analysers read nothing but the segment, its time and the notes; the analysis' notes for a
+   * first segment go to Zeek with it, as they would have).
+   */
+  private attach(c: Conn): void {
+    const z = this.zeekConn('tcp');
+    const a = this.seqAnalysis();
+    c.zeek = z;
+    c.analysis = a;
+    const slot = c.pendSlot;
+    if (slot < 0) return;
+    c.pendSlot = -1;
+    this.pendFree.push(slot);
+    const b = this.pend;
+    const o = slot * PEND_WORDS;
+    const p = this.replayPkt;
+    const bits = b[o + P_BITS];
+    const win = b[o + P_WINDOW];
+    const ports = b[o + P_PORTS];
+    p.seq = b[o + P_SEQ] >>> 0;
+    p.ack = b[o + P_ACK] >>> 0;
+    p.dst4 = b[o + P_DST4] >>> 0;
+    p.flags = bits & 0x1ff;
+    p.ipChecksumBad = (bits & 0x200) !== 0;
+    p.tcpChecksumBad = (bits & 0x400) !== 0;
+    p.ipVersion = (bits >>> 12) & 0xf;
+    p.window = win & 0xffff;
+    p.optWscale = (win >>> 16) - 1;
+    p.optSackCount = 0;
+    p.payloadLen = b[o + P_PAYLOAD];
+    p.payloadCaptured = b[o + P_CAPTURED];
+    p.ipLen = b[o + P_IPLEN];
+    p.srcPort = ports >>> 16;
+    p.dstPort = ports & 0xffff;
+    const dir = (bits >>> 11) & 1;
+    const s = this.pendSec[slot];
+    const sec = s === (s | 0) ? s | 0 : s;
+    const nsec = b[o + P_NSEC];
+    const notes = b[o + P_NOTES] | a.onSegment(p, dir as 0 | 1, sec, nsec);
+    z.onPacket(p, dir === 0, notes, sec, nsec);
+  }
+
+  /** Keep the first segment of a connection without analysers in the pending table (see attach()). */
+  private hold(c: Conn, p: Packet, dir: number, notes: number, sec: number, nsec: number): void {
+    let slot = this.pendFree.pop();
+    if (slot === undefined) {
+      slot = this.pendUsed++;
+      if (slot >= this.pendSec.length) {
+        const t = new Int32Array(this.pend.length * 2);
+        t.set(this.pend);
+        this.pend = t;
+        const u = new Float64Array(this.pendSec.length * 2);
+        u.set(this.pendSec);
+        this.pendSec = u;
+      }
+    }
+    const b = this.pend;
+    const o = slot * PEND_WORDS;
+    b[o + P_SEQ] = p.seq;
+    b[o + P_ACK] = p.ack;
+    b[o + P_DST4] = p.dst4;
+    b[o + P_BITS] =
+      (p.flags & 0x1ff) | (p.ipChecksumBad ? 0x200 : 0) | (p.tcpChecksumBad ? 0x400 : 0) | (dir << 11) | ((p.ipVersion & 0xf) << 12);
+    b[o + P_WINDOW] = (p.window & 0xffff) | ((p.optWscale + 1) << 16);
+    b[o + P_PAYLOAD] = p.payloadLen;
+    b[o + P_CAPTURED] = p.payloadCaptured;
+    b[o + P_IPLEN] = p.ipLen;
+    b[o + P_PORTS] = (p.srcPort << 16) | p.dstPort;
+    b[o + P_NOTES] = notes;
+    b[o + P_NSEC] = nsec;
+    this.pendSec[slot] = sec;
+    c.pendSlot = slot;
   }
 
   /** Client by ports: a well-known server port on one side only; both: the lower; neither: the first sender. */
@@ -580,7 +701,7 @@ export class FlowTracker {
     s.payloadBytes += p.payloadLen;
     if (t >= c.lastT) {
       c.lastSec = rec.tsSec;
-      c.lastNsec = rec.tsNsec;
+      c.lastNsec = rec.tsNsec | 0;
     }
     if (c.kind !== Kind.TCP || this.tcpLru) this.touch(c);
   }
@@ -616,7 +737,7 @@ export class FlowTracker {
     } else dir = this.table.srcIsLo === c.clientIsLo ? 0 : 1;
     this.count(c, dir, p, rec);
     if (p.isFragment && p.fragOffset !== 0) return; // a later fragment: bytes only
-    c.zeek!.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec);
+    c.zeek!.onPacket(p, dir === 0, 0, rec.tsSec, rec.tsNsec | 0);
     if (c.traced) this.emitPacket(c, p, rec, dir, 0);
     this.icmpUnreachable(p, kind);
   }
@@ -681,13 +802,21 @@ export class FlowTracker {
     if (p.isFragment && p.fragOffset !== 0) return;
     const first = !c.segmentSeen;
     c.segmentSeen = true;
-    if (c.analysis !== null) notes |= c.analysis.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec);
+    // A first segment that is a SYN (without RST, FIN or SACK blocks) waits for a second one before
+    // the analysers are attached (hold() below): nothing reads them for it (no RST check, no
+    // transition cause, no TIME_WAIT freeze), and the analysis' notes for a first SYN go only to Zeek.
+    let held = false;
+    if (c.zeek === null) {
+      if (first && !c.traced && (flags & (SYN | RST | FIN)) === SYN && p.optSackCount === 0) held = true;
+      else this.attach(c);
+    }
+    if (c.analysis !== null) notes |= c.analysis.onSegment(p, dir as 0 | 1, rec.tsSec, rec.tsNsec | 0);
 
     this.curPkt = p;
     this.curDir = dir;
     this.curConn = c;
     const sec = rec.tsSec;
-    const nsec = rec.tsNsec;
+    const nsec = rec.tsNsec | 0;
     const frame = rec.frame;
     const x = c.side(dir);
     const y = c.side(1 - dir);
@@ -790,7 +919,8 @@ export class FlowTracker {
     }
 
     this.checkFinal(c, sec, nsec);
-    c.zeek!.onPacket(p, dir === 0, notes, sec, nsec);
+    if (held) this.hold(c, p, dir, notes, sec, nsec);
+    else c.zeek!.onPacket(p, dir === 0, notes, sec, nsec);
     // Waiting out TIME_WAIT with nothing else open: keep the results, drop the sequence analysis
     // (a TIME_WAIT connection may stay for --time-wait seconds). Later packets still count, drive
     // the states and Zeek's history, not the sequence analysis. Traced flows keep everything.
@@ -835,11 +965,11 @@ export class FlowTracker {
       const s = c.side(i);
       const next = nextState(s.state, Ev.REOPEN, s.ownSynAcked);
       if (next !== s.state) {
-        this.setState(c, i, next, rec.tsSec, rec.tsNsec, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
+        this.setState(c, i, next, rec.tsSec, rec.tsNsec | 0, rec.frame, false, 'new SYN on the same 4-tuple ends TIME_WAIT (port reuse)');
       }
     }
     const final = c.isFinal;
-    this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec, false);
+    this.release(c, final ? c.finalSec : rec.tsSec, final ? c.finalNsec : rec.tsNsec | 0, false);
   }
 
   /** Later packets no longer reach the sequence analysis; the record gets its results as of now. */
@@ -863,7 +993,7 @@ export class FlowTracker {
     // Zeek's view stays live (≈0.8 KB): a RST or a retransmitted FIN after the close still adds its
     // history letter and counters, as Zeek logs them.
     c.analysis = null;
-    if (this.spareAnalyses.length < POOL_MAX) this.spareAnalyses.push(a);
+    if (this.freeAnalyses.length < POOL_MAX) this.freeAnalyses.push(a);
   }
 
   private startTimeWait(c: Conn, side: number, sec: number, nsec: number): void {

@@ -77,20 +77,35 @@ export function stuckMeaning(state: TcpState, who: string, n: number, timeWait =
   }
 }
 
+/** A group while it is built: its first peer, and a Map of its peers only once it has a second. */
 interface Acc {
-  endpoint: Endpoint;
+  ip: string;
+  port: number;
   state: TcpState;
   side: Side;
   count: number;
   oldest: number;
   ids: number[];
-  peers: Map<string, Endpoint>;
+  peer0: Endpoint;
+  peers: Map<string, Endpoint> | null;
 }
 
 export class StuckCollector {
-  private groupsMap = new Map<string, Acc>();
   private reuse: PortReuse[] = [];
-  private tw = new Map<string, { count: number; oldest: number; ports: Set<number>; ids: number[] }>();
+  // The stuck sides, one entry per side in the order add() saw them, as columns of numbers and the
+  // records' address texts: ~100 bytes each. Groups (a Map entry, an object, a peer Map and an id
+  // list each, ~700 bytes) are built only when asked for: `flows` asks only for the total, and a
+  // SYN flood makes a group of every half-open client endpoint (a million in a million-SYN flood).
+  private readonly sIds: number[] = [];
+  /** Index in STUCK_STATES | side << 4 (1 = server). */
+  private readonly sMeta: number[] = [];
+  private readonly sAges: number[] = [];
+  private readonly sIp: string[] = [];
+  private readonly sPort: number[] = [];
+  private readonly sPeerIp: string[] = [];
+  private readonly sPeerPort: number[] = [];
+  /** The groups of the sides so far (built by accs(), dropped by add()). */
+  private built: Acc[] | null = null;
 
   constructor(
     readonly stuckAfter = 10,
@@ -109,62 +124,142 @@ export class StuckCollector {
     if (r.proto !== 'tcp') return;
     for (const side of ['client', 'server'] as const) {
       if (!this.isStuck(r, side)) continue;
-      const state = r.state[side]!;
-      const age = r.stateSeconds[side]!;
       const ep = r[side];
       const peer = side === 'client' ? r.server : r.client;
-      const key = `${ep.ip}|${ep.port}|${state}`;
-      let g = this.groupsMap.get(key);
+      this.sIds.push(r.id);
+      this.sMeta.push(STUCK_STATES.indexOf(r.state[side]!) | (side === 'client' ? 0 : 16));
+      this.sAges.push(r.stateSeconds[side]!);
+      this.sIp.push(ep.ip);
+      this.sPort.push(ep.port);
+      this.sPeerIp.push(peer.ip);
+      this.sPeerPort.push(peer.port);
+      this.built = null;
+    }
+  }
+
+  /** The groups, most connections first (then oldest first, state, endpoint): the order of groups(). */
+  private accs(): Acc[] {
+    if (this.built !== null) return this.built;
+    const map = new Map<string, Acc>();
+    for (let i = 0; i < this.sIds.length; i++) {
+      const state = STUCK_STATES[this.sMeta[i] & 15];
+      const side: Side = this.sMeta[i] & 16 ? 'server' : 'client';
+      const age = this.sAges[i];
+      const ip = this.sIp[i];
+      const port = this.sPort[i];
+      const key = `${ip}|${port}|${state}`;
+      const peerIp = this.sPeerIp[i];
+      const peerPort = this.sPeerPort[i];
+      let g = map.get(key);
       if (!g) {
-        g = { endpoint: { ip: ep.ip, port: ep.port }, state, side, count: 0, oldest: 0, ids: [], peers: new Map() };
-        this.groupsMap.set(key, g);
+        const peer0 = { ip: peerIp, port: peerPort };
+        map.set(key, { ip, port, state, side, count: 1, oldest: age > 0 ? age : 0, ids: [this.sIds[i]], peer0, peers: null });
+        continue;
       }
       g.count++;
       if (age > g.oldest) g.oldest = age;
-      g.ids.push(r.id);
-      if (g.peers.size < 1000) g.peers.set(`${peer.ip}|${peer.port}`, peer);
-      if (state === 'TIME_WAIT') {
-        let h = this.tw.get(ep.ip);
-        if (!h) this.tw.set(ep.ip, (h = { count: 0, oldest: 0, ports: new Set(), ids: [] }));
-        h.count++;
-        if (age > h.oldest) h.oldest = age;
-        h.ports.add(ep.port);
-        h.ids.push(r.id);
+      g.ids.push(this.sIds[i]);
+      // Distinct peers in order of first appearance (at most 1000 kept).
+      if (g.peers === null) {
+        if (peerIp === g.peer0.ip && peerPort === g.peer0.port) continue;
+        g.peers = new Map([[`${g.peer0.ip}|${g.peer0.port}`, g.peer0]]);
       }
+      if (g.peers.size < 1000) g.peers.set(`${peerIp}|${peerPort}`, { ip: peerIp, port: peerPort });
     }
-  }
-
-  /** Groups, most connections first (then oldest first). */
-  groups(): StuckGroup[] {
-    const out: StuckGroup[] = [];
-    for (const g of this.groupsMap.values()) {
-      const ids = [...g.ids].sort((a, b) => a - b);
-      out.push({
-        endpoint: g.endpoint,
-        state: g.state,
-        count: g.count,
-        oldestSeconds: g.oldest,
-        ids,
-        side: g.side,
-        peers: [...g.peers.values()].slice(0, 5),
-        peerCount: g.peers.size,
-        meaning: stuckMeaning(g.state, g.endpoint.ip, g.count, this.timeWait),
-      });
-    }
+    const out = [...map.values()];
     out.sort(
       (a, b) =>
         b.count - a.count ||
-        b.oldestSeconds - a.oldestSeconds ||
+        b.oldest - a.oldest ||
         STUCK_STATES.indexOf(a.state) - STUCK_STATES.indexOf(b.state) ||
-        (a.endpoint.ip < b.endpoint.ip ? -1 : a.endpoint.ip > b.endpoint.ip ? 1 : 0) ||
-        a.endpoint.port - b.endpoint.port,
+        (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0) ||
+        a.port - b.port,
     );
+    this.built = out;
     return out;
   }
 
+  private group(g: Acc): StuckGroup {
+    return {
+      endpoint: { ip: g.ip, port: g.port },
+      state: g.state,
+      count: g.count,
+      oldestSeconds: g.oldest,
+      ids: [...g.ids].sort((a, b) => a - b),
+      side: g.side,
+      peers: g.peers === null ? [g.peer0] : [...g.peers.values()].slice(0, 5),
+      peerCount: g.peers === null ? 1 : g.peers.size,
+      meaning: stuckMeaning(g.state, g.ip, g.count, this.timeWait),
+    };
+  }
+
+  /** Groups, most connections first (then oldest first); the first `limit` only when given. */
+  groups(limit = Infinity): StuckGroup[] {
+    const accs = this.accs();
+    const n = Math.min(limit, accs.length);
+    const out: StuckGroup[] = [];
+    for (let i = 0; i < n; i++) out.push(this.group(accs[i]));
+    return out;
+  }
+
+  /**
+   * aggregateClientGroups(this.groups(), this.timeWait).slice(0, top), without making a StuckGroup
+   * (its id list copy and its sentence) of every group: a SYN flood has a million.
+   */
+  topAggregated(top: number): StuckGroup[] {
+    // Entries in order of first appearance, as aggregateClientGroups makes them: a server-side group,
+    // or the client-side groups of one (host, state), merged.
+    interface Entry {
+      count: number;
+      oldest: number;
+      first: Acc;
+      more: Acc[] | null;
+    }
+    const entries: Entry[] = [];
+    const merged = new Map<string, Entry>();
+    for (const g of this.accs()) {
+      if (g.side !== 'client') {
+        entries.push({ count: g.count, oldest: g.oldest, first: g, more: null });
+        continue;
+      }
+      const key = `${g.ip}|${g.state}`;
+      const m = merged.get(key);
+      if (!m) {
+        const e = { count: g.count, oldest: g.oldest, first: g, more: null };
+        merged.set(key, e);
+        entries.push(e);
+        continue;
+      }
+      m.count += g.count;
+      m.oldest = Math.max(m.oldest, g.oldest);
+      (m.more ??= []).push(g);
+    }
+    entries.sort((a, b) => b.count - a.count || b.oldest - a.oldest);
+    return entries.slice(0, top).map((e) => {
+      const first = this.group(e.first);
+      if (e.first.side !== 'client') return first;
+      const members = [first];
+      for (const g of e.more ?? []) members.push(this.group(g));
+      return aggregateClientGroups(members, this.timeWait)[0];
+    });
+  }
+
   timeWaitHosts(): TimeWaitHost[] {
+    const tw = new Map<string, { count: number; oldest: number; ports: Set<number>; ids: number[] }>();
+    const twIndex = STUCK_STATES.indexOf('TIME_WAIT');
+    for (let i = 0; i < this.sIds.length; i++) {
+      if ((this.sMeta[i] & 15) !== twIndex) continue;
+      const ip = this.sIp[i];
+      const age = this.sAges[i];
+      let h = tw.get(ip);
+      if (!h) tw.set(ip, (h = { count: 0, oldest: 0, ports: new Set(), ids: [] }));
+      h.count++;
+      if (age > h.oldest) h.oldest = age;
+      h.ports.add(this.sPort[i]);
+      h.ids.push(this.sIds[i]);
+    }
     const out: TimeWaitHost[] = [];
-    for (const [ip, h] of this.tw) {
+    for (const [ip, h] of tw) {
       let eph = 0;
       for (const p of h.ports) if (p >= EPHEMERAL_LOW && p <= EPHEMERAL_HIGH) eph++;
       out.push({ ip, count: h.count, oldestSeconds: h.oldest, ports: h.ports.size, ephemeralPorts: eph, ids: [...h.ids].sort((a, b) => a - b) });
@@ -176,10 +271,9 @@ export class StuckCollector {
     return [...this.reuse].sort((a, b) => a.id - b.id);
   }
 
+  /** Stuck sides so far (the sum of the groups' counts). */
   get total(): number {
-    let n = 0;
-    for (const g of this.groupsMap.values()) n += g.count;
-    return n;
+    return this.sIds.length;
   }
 }
 

@@ -7,7 +7,7 @@ import type { AnalysisResult } from '../pipeline.js';
 import type { FlowRecord, Teardown } from '../flow/types.js';
 import { isoTime } from '../capture/time.js';
 import { formatBytes, formatCount, formatDuration, linkTypeName } from './fmt.js';
-import { StuckCollector, stuckJson, aggregateClientGroups, stuckLine, type StuckGroup } from './stuck.js';
+import { StuckCollector, stuckJson, stuckLine, type StuckGroup } from './stuck.js';
 import { renderTable, PLAIN, type Colors } from './table.js';
 
 /** Teardown kinds in display order (also the HTML report's index order). */
@@ -151,7 +151,7 @@ export class SummaryBuilder {
       handshakes: { ...this.hs },
       teardown: { ...this.td },
       topTalkers: talkers,
-      stuck: stuckJson(this.stuck.groups().slice(0, top)),
+      stuck: stuckJson(this.stuck.groups(top)),
       evicted: res.evicted,
       interrupted: res.interrupted,
     };
@@ -159,7 +159,7 @@ export class SummaryBuilder {
 
   /** Top stuck groups for text (client-side groups merged per host). */
   topStuck(top = 10): StuckGroup[] {
-    return aggregateClientGroups(this.stuck.groups(), this.stuck.timeWait).slice(0, top);
+    return this.stuck.topAggregated(top);
   }
 }
 

@@ -162,3 +162,46 @@ describe('sentences', () => {
     expect(stuckMeaning('CLOSE_WAIT', '10.0.0.5', 1)).toBe('the peer closed, the application on 10.0.0.5 has not called close()');
   });
 });
+
+describe('compact collection (one entry per stuck side; groups built when asked for)', () => {
+  // 400 stuck sides: client-held SYN_SENT / FIN_WAIT_2 from 7 hosts on many ports (merged per host in
+  // text), server-held CLOSE_WAIT on 5 ports, TIME_WAIT on both sides, with ties in count and age.
+  function collector(): StuckCollector {
+    const c = new StuckCollector(10);
+    for (let i = 0; i < 400; i++) {
+      const host = `10.0.${i % 7}.${i % 3}`;
+      const age = 10 + (i % 11);
+      if (i % 4 === 0) c.add(held(i + 1, 'client', 'SYN_SENT', age, { client: { ip: host, port: 40000 + (i % 13) }, ...srv(443 + (i % 2)) }));
+      else if (i % 4 === 1) c.add(held(i + 1, 'server', 'CLOSE_WAIT', age, { ...srv(8080 + (i % 5)), client: { ip: host, port: 41000 + i } }));
+      else if (i % 4 === 2) c.add(held(i + 1, 'client', 'TIME_WAIT', age, { client: { ip: host, port: 33000 + (i % 17) }, ...srv(80) }));
+      else c.add(held(i + 1, 'client', 'FIN_WAIT_2', age, { client: { ip: host, port: 42000 + (i % 3) }, ...srv(8080) }));
+    }
+    return c;
+  }
+
+  it('total counts the stuck sides; groups(limit) are the first groups()', () => {
+    const c = collector();
+    expect(c.total).toBe(400);
+    const all = c.groups();
+    expect(all.reduce((n, g) => n + g.count, 0)).toBe(400);
+    expect(c.groups(7)).toEqual(all.slice(0, 7));
+    expect(c.groups(0)).toEqual([]);
+  });
+
+  it('topAggregated(top) is aggregateClientGroups(groups()).slice(0, top)', () => {
+    const c = collector();
+    const merged = aggregateClientGroups(c.groups(), c.timeWait);
+    expect(merged.some((g) => (g.localPorts ?? 0) > 1)).toBe(true);
+    for (const top of [1, 5, 10, merged.length + 3]) expect(c.topAggregated(top)).toEqual(merged.slice(0, top));
+  });
+
+  it('adding after a query rebuilds the groups', () => {
+    const c = collector();
+    const before = c.groups()[0];
+    for (let i = 0; i < 500; i++) c.add(held(1000 + i, 'server', 'LAST_ACK', 50, srv(9999)));
+    const g = c.groups();
+    expect(g[0]).toMatchObject({ endpoint: { ip: '10.0.0.5', port: 9999 }, state: 'LAST_ACK', count: 500 });
+    expect(g[1]).toEqual(before);
+    expect(c.total).toBe(900);
+  });
+});
