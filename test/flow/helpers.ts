@@ -12,6 +12,7 @@ import { Packet } from '../../src/decode/packet.js';
 import { FlowTracker, type TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord, PacketEvent, TcpState, Transition } from '../../src/flow/types.js';
 import type { BuiltSegment, Conversation } from '../../src/synth/conversation.js';
+import { eachPacket } from '../decode/helpers.js';
 
 export type Pair = [TcpState | null, TcpState | null];
 
@@ -74,4 +75,21 @@ export function run(
   }
   tracker.finish();
   return { states, events, records, transitions, tracker };
+}
+
+/** A capture file's records through one tracker (no transitions, no limits unless `o` sets them). */
+export async function runFile(file: string, o: Partial<TrackerOptions>): Promise<FlowRecord[]> {
+  const records: FlowRecord[] = [];
+  const t = new FlowTracker({
+    timeWait: 60,
+    idleTimeout: 0,
+    vlanKey: false,
+    transitions: false,
+    maxConnections: 0,
+    onRecord: (r) => records.push(r),
+    ...o,
+  });
+  await eachPacket(file, (r, p) => t.add(p, r));
+  t.finish();
+  return records;
 }

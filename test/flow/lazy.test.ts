@@ -10,32 +10,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlowTracker, type TrackerOptions } from '../../src/flow/tracker.js';
+import type { TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord } from '../../src/flow/types.js';
 import { Conversation } from '../../src/synth/conversation.js';
-import { eachPacket } from '../decode/helpers.js';
-import { run } from './helpers.js';
+import { run, runFile } from './helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const corpus = path.resolve(root, '../shared/corpus/tcpdump');
 
 type Opts = Partial<TrackerOptions>;
-
-async function runFile(file: string, o: Opts): Promise<FlowRecord[]> {
-  const records: FlowRecord[] = [];
-  const t = new FlowTracker({
-    timeWait: 60,
-    idleTimeout: 0,
-    vlanKey: false,
-    transitions: false,
-    maxConnections: 0,
-    onRecord: (r) => records.push(r),
-    ...o,
-  });
-  await eachPacket(file, (r, p) => t.add(p, r));
-  t.finish();
-  return records;
-}
 
 /** Without transitions and tracing (either keeps the analysers eager). */
 const runConvs = (convs: Conversation | Conversation[], o: Opts = {}): FlowRecord[] =>
