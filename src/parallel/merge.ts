@@ -86,6 +86,8 @@ export class IdRanker {
 }
 
 interface Segment<P> {
+  /** The shard that made its records. */
+  shard: number;
   /** The watermark that closed it: its records were made at packets ≤ mark (-1: still open). */
   mark: number;
   ids: number[];
@@ -94,8 +96,8 @@ interface Segment<P> {
   pos: number;
 }
 
-function segment<P>(): Segment<P> {
-  return { mark: -1, ids: [], vals: [], pos: 0 };
+function segment<P>(shard: number): Segment<P> {
+  return { shard, mark: -1, ids: [], vals: [], pos: 0 };
 }
 
 /**
@@ -116,13 +118,16 @@ export class ShardMerger<P> {
   private readonly open: Segment<P>[];
   private readonly last: Float64Array;
   private held = 0;
+  /** Records received from each shard and not emitted yet. */
+  private readonly heldBy: Int32Array;
 
   constructor(
     readonly shards: number,
     private readonly emit: (id: number, payload: P) => void,
   ) {
     this.ranker = new IdRanker(shards);
-    this.open = Array.from({ length: shards }, () => segment<P>());
+    this.open = Array.from({ length: shards }, (_, s) => segment<P>(s));
+    this.heldBy = new Int32Array(shards);
     this.segs = Array.from({ length: shards }, () => []);
     this.last = new Float64Array(shards);
   }
@@ -138,6 +143,7 @@ export class ShardMerger<P> {
     o.ids.push(provisional);
     o.vals.push(payload);
     this.held++;
+    this.heldBy[s]++;
   }
 
   /**
@@ -154,7 +160,7 @@ export class ShardMerger<P> {
       o.mark = w;
       this.segs[s].push(o);
     }
-    if (o.ids.length > 0) this.open[s] = segment<P>();
+    if (o.ids.length > 0) this.open[s] = segment<P>(s);
   }
 
   /**
@@ -227,11 +233,17 @@ export class ShardMerger<P> {
     seg.vals[seg.pos] = undefined as P; // let the payload go
     seg.pos++;
     this.held--;
+    this.heldBy[seg.shard]--;
     this.emit(this.ranker.rank(id), v);
   }
 
   /** Records received and not emitted yet. */
   get waiting(): number {
     return this.held;
+  }
+
+  /** Records received from shard s and not emitted yet. */
+  waitingFrom(s: number): number {
+    return this.heldBy[s];
   }
 }

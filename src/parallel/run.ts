@@ -57,6 +57,15 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * the benchmark capture), so the lead bounds that memory.
  */
 const MAX_LEAD_PACKETS = 1 << 17;
+/**
+ * And it waits for the workers while more than this many of its own lines wait in the merge for
+ * them. A SYN flood (1M half-open connections, --max-connections evicting one per packet) makes a
+ * ~2.2 KB line per packet, far more than the lead above assumes; and at the capture's end this
+ * thread formats its whole share of the still-open connections (250 000 lines, 550 MB on that
+ * flood) before it would take the workers' batches again, while its lines wait to be merged with
+ * theirs. 1M-SYN flood, --workers 2: peak RSS 1.64–1.76 GB before (merge up to 308 000 lines).
+ */
+const MAX_HELD_LINES = 8192;
 /** How long this thread waits for a worker's next batch before it goes on (see progress()). */
 const QUIET_MS = 1000;
 /** How long a shard waits for the agreed stop position (Ctrl-C) before it stops where it is. */
@@ -287,9 +296,47 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       else o.signal.addEventListener('abort', onAbort, { once: true });
     }
 
+    /**
+     * Take the workers' batches as they come while `behind()` holds. A worker that has died posts
+     * nothing, and its 'exit' event is only seen at this thread's next await: after QUIET_MS without
+     * a message, give up (false).
+     */
+    const waitWhile = (behind: () => boolean): boolean => {
+      let quietSince = Date.now();
+      let seen = Atomics.load(posted, 0);
+      while (!settled && behind()) {
+        poll();
+        if (settled || !behind()) break;
+        const now = Date.now();
+        const p = Atomics.load(posted, 0);
+        if (p !== seen) {
+          seen = p;
+          quietSince = now;
+        } else if (now - quietSince > QUIET_MS) return false;
+        Atomics.wait(posted, 0, p, 50);
+      }
+      return true;
+    };
+    /** The workers' post count when a wait in send() timed out (-1: none did): no waiting again until a worker posts. */
+    let gaveUpAt = -1;
+    /**
+     * Too many of this shard's lines wait in the merge, and the workers' progress can release them:
+     * they are behind this shard (or level with it, at the capture's end, where the shards' last
+     * flows are merged as they come), and this shard has more lines to come.
+     */
+    const tooManyHeld = () => {
+      if (merger.waitingFrom(0) <= MAX_HELD_LINES || marks[0] === Infinity) return false;
+      const w = slowestWorker();
+      return w !== Infinity && w <= marks[0];
+    };
+
     runShard(jobOf(0), {
       send(msg) {
         onMessage(0, msg);
+        if (n > 1 && !localStopping && !settled && Atomics.load(posted, 0) !== gaveUpAt) {
+          poll();
+          if (tooManyHeld() && !waitWhile(tooManyHeld)) gaveUpAt = Atomics.load(posted, 0);
+        }
       },
       take(need) {
         for (let i = 0; i < localSpare.length; i++) {
@@ -299,22 +346,9 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
       },
       progress(packets, ac) {
         poll();
-        // Not too far ahead of the workers: this shard's lines wait in the merge until they catch up.
-        // A worker that has died posts nothing, and its 'exit' event is only seen at this thread's
-        // next await: after QUIET_MS without a message, go on (and wait again at the next point).
-        let quietSince = Date.now();
-        let seen = Atomics.load(posted, 0);
-        while (!settled && slowestWorker() + MAX_LEAD_PACKETS < packets) {
-          poll();
-          if (settled || slowestWorker() + MAX_LEAD_PACKETS >= packets) break;
-          const now = Date.now();
-          const p = Atomics.load(posted, 0);
-          if (p !== seen) {
-            seen = p;
-            quietSince = now;
-          } else if (now - quietSince > QUIET_MS) break;
-          Atomics.wait(posted, 0, p, 50);
-        }
+        // Not too far ahead of the workers: this shard's lines wait in the merge until they catch up
+        // (go on after QUIET_MS without a message, and wait again at the next point).
+        waitWhile(() => slowestWorker() + MAX_LEAD_PACKETS < packets || tooManyHeld());
         if (localStopping && localStopAt < 0 && !settled) {
           at[0] = packets;
           decideStop();

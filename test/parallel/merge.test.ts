@@ -128,6 +128,34 @@ describe('ShardMerger', () => {
     expect(m.waiting).toBe(0);
   });
 
+  it('waitingFrom counts each shard\'s records received and not emitted (run.ts bounds the main thread\'s by it)', () => {
+    // Shard 0 created flows at packets 1, 3, 5; shard 1 at 2, 4. By packet 5 shard 0 ended all three;
+    // shard 1 has reported nothing: its flows at packets 2 and 4 may precede them, so all three wait.
+    const out: number[] = [];
+    const m = new ShardMerger<string>(2, (id) => out.push(id));
+    m.created(0, [1, 3, 5]);
+    m.record(0, 1, 'a');
+    m.record(0, 3, 'b');
+    m.record(0, 5, 'c');
+    m.watermark(0, 5);
+    m.release();
+    expect([m.waitingFrom(0), m.waitingFrom(1), m.waiting]).toEqual([3, 0, 3]);
+    // Shard 1 by packet 3: created 2, ended it. Safe is 3: flows 1..3 have known ranks, but shard 0's
+    // segment closed at 5 waits whole, and shard 1's record at 2 goes out (its segment closed at 3).
+    m.created(1, [2]);
+    m.record(1, 2, 'd');
+    m.watermark(1, 3);
+    m.release();
+    expect(out).toEqual([2]); // first packet 2 is the second of 1 2 3 4 5
+    expect([m.waitingFrom(0), m.waitingFrom(1)]).toEqual([3, 0]);
+    // Shard 1 by packet 5: created 4. Shard 0's segment goes out: ranks 1, 3, 5.
+    m.created(1, [4]);
+    m.watermark(1, 5);
+    m.release();
+    expect(out).toEqual([2, 1, 3, 5]);
+    expect([m.waitingFrom(0), m.waitingFrom(1), m.waiting]).toEqual([0, 0, 0]);
+  });
+
   it('property: any split of flows over shards and any batching gives every record once, with the rank of its first packet', () => {
     fc.assert(
       fc.property(
