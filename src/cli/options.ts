@@ -98,13 +98,13 @@ export function workersOption<T>(y: Argv<T>): Argv<T & WorkersArgs> {
     describe:
       'threads analysing flows: each reads every packet and tracks a share of the connections. ' +
       'N > 1 applies to ndjson, csv and zeek without --sort/--limit, on regular files only (else 1); ' +
-      '--max-connections is then per thread, divided by N. Costs ~1.5x the CPU and ~1.7x the memory of one thread; ' +
+      '--max-connections is then per thread, divided by N. Costs ~1.5x the CPU and ~1.3x the memory of one thread; ' +
       'shortens wall time only on large captures with a free core (docs/performance.md). ' +
       'auto = 2 when there are 2+ CPUs and the inputs are regular files of 32 MiB or more in total',
     type: 'string',
-    // One thread by default: measured on 2 cores (docs/performance.md), 2 threads gave no wall-time
-    // gain on the 727 MB benchmark capture for +50% CPU, and broke the 512 MB bound on the
-    // 1M-connection capture (808 MB vs 464 MB) for 31% less wall time there.
+    // One thread by default: measured on 2 cores (docs/performance.md, third pass), 2 threads gave no
+    // wall-time gain on the 727 MB benchmark capture for +50% CPU, and passed the 512 MB bound on the
+    // 1M-connection capture (527 MB vs 403 MB) for 35% less wall time there.
     default: '1',
     group: 'Analysis:',
   }) as unknown as Argv<T & WorkersArgs>;
