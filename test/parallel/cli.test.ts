@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePcap, type WritePacket } from '../../src/capture/writer.js';
 import { Conversation } from '../../src/synth/conversation.js';
 import { BIN, build, cleanup, ROOT, tempDir, writeTemp } from '../cli/run.js';
+import { prng } from './prng.js';
 
 const DEBUG = { SYNFIN_DEBUG_WORKERS: '1' };
 
@@ -56,17 +57,6 @@ function same(args: string[], opts: { sharded?: boolean } = {}): Run {
 
 // ---------------------------------------------------------------------------------- a capture of many flows
 
-/** Seeded PRNG (mulberry32): the capture is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = 1_700_000_000;
 

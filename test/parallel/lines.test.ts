@@ -8,6 +8,7 @@ import { ByteSink, CHUNK_BYTES, LineBytes, ZeekSink } from '../../src/parallel/l
 import { zeekKey } from '../../src/parallel/protocol.js';
 import { zeekRow } from '../../src/report/zeek.js';
 import { rec } from '../report/records.js';
+import { prng } from './prng.js';
 
 function line(text: string, id: number, pad = ''): LineBytes {
   const b = Buffer.from(pad + text, 'utf8');
@@ -66,18 +67,6 @@ describe('LineBytes.detach', () => {
 });
 
 describe('detached lines in chunks', () => {
-  /** Seeded PRNG (mulberry32). */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /**
    * `count` lines of random lengths (some longer than a quarter chunk) sent in batches of 50 through
    * one reused batch buffer, each detached before the buffer is refilled, written `window` lines
