@@ -6,6 +6,8 @@
  * Decoder, as the pipeline does; `decode: false` fills the Packet straight from the DSL, so the
  * state machine can be tested apart from the decoder.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { RawRecord } from '../../src/capture/types.js';
 import { Decoder } from '../../src/decode/decoder.js';
 import { Packet } from '../../src/decode/packet.js';
@@ -92,4 +94,16 @@ export async function runFile(file: string, o: Partial<TrackerOptions>): Promise
   await eachPacket(file, (r, p) => t.add(p, r));
   t.finish();
   return records;
+}
+
+/** The repository's own captures that the tracker-level comparisons run on: the demo, the kernel scenarios, the analysis fixtures. */
+export function fixtureCaptures(root: string): string[] {
+  return [
+    path.join(root, 'fixtures/demo.pcapng'),
+    path.join(root, 'fixtures/kernel/scenarios.pcapng'),
+    ...fs
+      .readdirSync(path.join(root, 'fixtures/analysis'))
+      .filter((f) => f.endsWith('.pcap'))
+      .map((f) => path.join(root, 'fixtures/analysis', f)),
+  ];
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { shardOf, type TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord } from '../../src/flow/types.js';
 import { Conversation } from '../../src/synth/conversation.js';
-import { run, runFile } from './helpers.js';
+import { fixtureCaptures, run, runFile } from './helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const corpus = path.resolve(root, '../shared/corpus/tcpdump');
@@ -73,14 +73,7 @@ describe('shardOf', () => {
 });
 
 describe('the shards of a run together give the records of one tracker', () => {
-  const files = [
-    path.join(root, 'fixtures/demo.pcapng'),
-    path.join(root, 'fixtures/kernel/scenarios.pcapng'),
-    ...fs
-      .readdirSync(path.join(root, 'fixtures/analysis'))
-      .filter((f) => f.endsWith('.pcap'))
-      .map((f) => path.join(root, 'fixtures/analysis', f)),
-  ];
+  const files = fixtureCaptures(root);
   for (const f of files) {
     it(path.relative(root, f), async () => {
       expect(await compareFile(f, 2)).toBeGreaterThan(0);
