@@ -44,6 +44,20 @@ function be32(f: Uint8Array, at: number, v: number): void {
   f[at + 3] = v & 0xff;
 }
 
+/** Give the SYN frame source address `host` and source port `port`, with both checksums redone. */
+function setSynSource(syn: Uint8Array, host: number, port: number): void {
+  be32(syn, ETH + 12, host >>> 0);
+  // IPv4 header checksum (RFC 791) over the 20-byte header
+  syn[ETH + 10] = 0;
+  syn[ETH + 11] = 0;
+  const ic = internetChecksum(syn, ETH, ETH + 20);
+  syn[ETH + 10] = ic >> 8;
+  syn[ETH + 11] = ic & 0xff;
+  syn[TCP_AT] = port >> 8;
+  syn[TCP_AT + 1] = port & 0xff;
+  fixTcpChecksum(syn);
+}
+
 const MB = 1024 * 1024;
 
 // A full GC before each heap reading, so the test measures what is retained (the bound), not
@@ -109,18 +123,7 @@ describe('bounded memory when streaming', () => {
     const syn = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 80, seq: 12345, flags: 'S' });
     for (let i = 0; i < N; i++) {
       // source address 10.x.y.z and port vary: N distinct 4-tuples
-      const host = 0x0a000000 | ((i >>> 8) & 0xffff00) | (i & 0xff);
-      be32(syn, ETH + 12, host >>> 0);
-      // IPv4 header checksum (RFC 791) over the 20-byte header
-      syn[ETH + 10] = 0;
-      syn[ETH + 11] = 0;
-      const ic = internetChecksum(syn, ETH, ETH + 20);
-      syn[ETH + 10] = ic >> 8;
-      syn[ETH + 11] = ic & 0xff;
-      const port = 1024 + (i % 60000);
-      syn[TCP_AT] = port >> 8;
-      syn[TCP_AT + 1] = port & 0xff;
-      fixTcpChecksum(syn);
+      setSynSource(syn, 0x0a000000 | ((i >>> 8) & 0xffff00) | (i & 0xff), 1024 + (i % 60000));
       w.write(1_760_000_000 + Math.floor(i / 100_000), (i % 100_000) * 10_000, syn);
     }
     await w.close();
@@ -154,18 +157,8 @@ describe('bounded memory when streaming', () => {
     const file = tmpPath('flood-open.pcap');
     const w = new PcapFileWriter(file);
     const syn = tcpFrame({ src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 80, seq: 12345, flags: 'S' });
-    const tcpAt = TCP_AT;
     for (let i = 0; i < N; i++) {
-      const port = 1024 + (i % 60000);
-      be32(syn, ETH + 12, (0x0a000000 | Math.floor(i / 60000)) >>> 0);
-      syn[ETH + 10] = 0;
-      syn[ETH + 11] = 0;
-      const ic = internetChecksum(syn, ETH, ETH + 20);
-      syn[ETH + 10] = ic >> 8;
-      syn[ETH + 11] = ic & 0xff;
-      syn[tcpAt] = port >> 8;
-      syn[tcpAt + 1] = port & 0xff;
-      fixTcpChecksum(syn);
+      setSynSource(syn, 0x0a000000 | Math.floor(i / 60000), 1024 + (i % 60000));
       w.write(1_760_000_000 + Math.floor(i / 10_000), (i % 10_000) * 100_000, syn);
     }
     await w.close();
