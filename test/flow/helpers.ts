@@ -27,6 +27,9 @@ export interface RunResult {
   tracker: FlowTracker;
 }
 
+/** The options both runners start from: TIME_WAIT 60 s, no idle timeout, no VLAN in the key, no connection bound. */
+const BASE_OPTIONS = { timeWait: 60, idleTimeout: 0, vlanKey: false, maxConnections: 0 } as const;
+
 export function run(
   convs: Conversation | Conversation[],
   o: Partial<TrackerOptions> & { decode?: boolean } = {},
@@ -42,11 +45,8 @@ export function run(
   const records: FlowRecord[] = [];
   const transitions: Transition[] = [];
   const tracker = new FlowTracker({
-    timeWait: 60,
-    idleTimeout: 0,
-    vlanKey: false,
+    ...BASE_OPTIONS,
     transitions: true,
-    maxConnections: 0,
     trace: () => true,
     onPacket: (e) => events.push(e),
     onTransition: (t) => transitions.push(t),
@@ -83,11 +83,8 @@ export function run(
 export async function runFile(file: string, o: Partial<TrackerOptions>): Promise<FlowRecord[]> {
   const records: FlowRecord[] = [];
   const t = new FlowTracker({
-    timeWait: 60,
-    idleTimeout: 0,
-    vlanKey: false,
+    ...BASE_OPTIONS,
     transitions: false,
-    maxConnections: 0,
     onRecord: (r) => records.push(r),
     ...o,
   });
