@@ -242,13 +242,13 @@ export function recordFilter(a: FilterSpec): Predicate | null {
   return (r) => preds.every((p) => p(r));
 }
 
-/** Parse `--sort FIELD[:desc|:asc]` into a comparator (nulls last, ties by id). */
 /** A --sort spec: the field's getter and the direction. */
 export interface SortSpec {
   get: (r: FlowRecord) => unknown;
   dir: 1 | -1;
 }
 
+/** Parse `--sort FIELD[:desc|:asc]` into the field's getter and direction. */
 export function parseSortSpec(spec: string): SortSpec {
   const m = /^([A-Za-z0-9_.]+)(?::(asc|desc))?$/i.exec(spec.trim());
   if (!m) throw new WhereError(`--sort takes FIELD or FIELD:desc, not '${spec}'`);
@@ -269,6 +269,7 @@ export function compareSortKeys(x: unknown, a: number, y: unknown, b: number, di
   return c !== 0 ? c * dir : a - b;
 }
 
+/** Parse `--sort FIELD[:desc|:asc]` into a comparator (nulls last, ties by id). */
 export function parseSort(spec: string): (a: FlowRecord, b: FlowRecord) => number {
   const { get, dir } = parseSortSpec(spec);
   return (a, b) => compareSortKeys(get(a), a.id, get(b), b.id, dir);
