@@ -663,7 +663,7 @@ function freezeDir(D: Dir, b: Float64Array, o: number, endSec: number, endNsec: 
  * An integral number as a small integer when it is one: a record's object fields then hold it
  * unboxed (read from a Float64Array, every field was a separate heap number, 44 per record).
  */
-function int(v: number): number {
+export function int(v: number): number {
   return v === (v | 0) ? v | 0 : v;
 }
 

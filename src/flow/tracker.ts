@@ -18,7 +18,7 @@ import { Conn, Kind, PROTO_NAMES, type SideState, sideName } from './conn.js';
 import { buildRecord, clientEndpoint, serverEndpoint } from './record.js';
 import { seqGe } from './seq.js';
 import { FlowTable } from './table.js';
-import { FROZEN_WORDS, frozenResult, TcpSeqAnalysis } from './tcp-analysis.js';
+import { FROZEN_WORDS, frozenResult, int, TcpSeqAnalysis } from './tcp-analysis.js';
 import { Ev, isOpen, nextState, St, STATE_NAMES } from './tcp-state.js';
 import { Note } from './types.js';
 import type { Endpoint, FlowRecord, PacketEvent, Proto, Transition } from './types.js';
@@ -644,8 +644,7 @@ export class FlowTracker {
     p.srcPort = ports >>> 16;
     p.dstPort = ports & 0xffff;
     const dir = (bits >>> 11) & 1;
-    const s = this.pendSec[slot];
-    const sec = s === (s | 0) ? s | 0 : s;
+    const sec = int(this.pendSec[slot]);
     const nsec = b[o + P_NSEC];
     const notes = b[o + P_NOTES] | a.onSegment(p, dir as 0 | 1, sec, nsec);
     z.onPacket(p, dir === 0, notes, sec, nsec);
