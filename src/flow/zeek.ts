@@ -628,16 +628,17 @@ export class ZeekConn {
   }
 
   private udp(p: Packet, side: number, notes: number, tsSec: number, tsNsec: number): void {
+    const e = this.ep(side);
     if ((notes & Note.BAD_CHECKSUM) !== 0 || p.l4ChecksumBad) {
-      this.scaled(side, ++this.ep(side).chkN, 'C');
+      this.scaled(side, ++e.chkN, 'C');
       return;
     }
-    this.ep(side).pkts++;
-    this.ep(side).ipBytes += p.ipLen;
+    e.pkts++;
+    e.ipBytes += p.ipLen;
     const l = p.udpLen - 8;
-    if (l > 0) this.ep(side).payload += l;
-    if (!this.ep(side).active) {
-      this.ep(side).active = 1;
+    if (l > 0) e.payload += l;
+    if (!e.active) {
+      e.active = 1;
       this.add(side, 'D');
     }
     this.lastSec = tsSec;
@@ -647,11 +648,12 @@ export class ZeekConn {
   private icmp(p: Packet, side: number, tsSec: number, tsNsec: number): void {
     // ICMPSessionAdapter: only checksum-valid packets count (no history letters for ICMP).
     if (p.l4ChecksumBad) return;
-    this.ep(side).pkts++;
-    this.ep(side).ipBytes += p.ipLen;
+    const e = this.ep(side);
+    e.pkts++;
+    e.ipBytes += p.ipLen;
     const l = p.ipLen - p.ipHeaderLen - 8;
-    if (l > 0) this.ep(side).payload += l;
-    this.ep(side).active = 1;
+    if (l > 0) e.payload += l;
+    e.active = 1;
     this.lastSec = tsSec;
     this.lastNsec = tsNsec;
   }
@@ -711,17 +713,18 @@ export class ZeekConn {
 
   result(): ZeekFields {
     const oi = this.origIsClient ? 0 : 1;
-    const ri = oi ^ 1;
+    const oe = this.ep(oi);
+    const re = this.ep(oi ^ 1);
     const duration = (this.lastSec - this.startSec) + (this.lastNsec - this.startNsec) / 1e9;
     let ob: number | null = null;
     let rb: number | null = null;
     if (duration > 0) {
       if (this.proto === 'tcp') {
-        ob = this.ep(oi).size(this.ep(ri));
-        rb = this.ep(ri).size(this.ep(oi));
+        ob = oe.size(re);
+        rb = re.size(oe);
       } else {
-        ob = this.ep(oi).payload;
-        rb = this.ep(ri).payload;
+        ob = oe.payload;
+        rb = re.payload;
       }
     }
     return {
@@ -732,10 +735,10 @@ export class ZeekConn {
       orig_bytes: ob,
       resp_bytes: rb,
       duration: duration > 0 ? duration : null,
-      orig_pkts: this.ep(oi).pkts,
-      resp_pkts: this.ep(ri).pkts,
-      orig_ip_bytes: this.ep(oi).ipBytes,
-      resp_ip_bytes: this.ep(ri).ipBytes,
+      orig_pkts: oe.pkts,
+      resp_pkts: re.pkts,
+      orig_ip_bytes: oe.ipBytes,
+      resp_ip_bytes: re.ipBytes,
     };
   }
 }
