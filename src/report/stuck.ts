@@ -193,13 +193,9 @@ export class StuckCollector {
     };
   }
 
-  /** Groups, most connections first (then oldest first); the first `limit` only when given. */
+  /** Groups, most connections first (then oldest first); groups().slice(0, limit) when given. */
   groups(limit = Infinity): StuckGroup[] {
-    const accs = this.accs();
-    const n = Math.min(limit, accs.length);
-    const out: StuckGroup[] = [];
-    for (let i = 0; i < n; i++) out.push(this.group(accs[i]));
-    return out;
+    return this.accs().slice(0, limit).map((g) => this.group(g));
   }
 
   /**

@@ -188,6 +188,13 @@ describe('compact collection (one entry per stuck side; groups built when asked 
     expect(c.groups(0)).toEqual([]);
   });
 
+  it('groups(limit) takes what groups().slice(0, limit) takes, as summary --top did (2.5, -1)', () => {
+    const c = collector();
+    const all = c.groups();
+    expect(c.groups(2.5)).toEqual(all.slice(0, 2));
+    expect(c.groups(-1)).toEqual(all.slice(0, -1));
+  });
+
   it('topAggregated(top) is aggregateClientGroups(groups()).slice(0, top)', () => {
     const c = collector();
     const merged = aggregateClientGroups(c.groups(), c.timeWait);
