@@ -54,6 +54,9 @@ export interface ShardJob {
 /** Batches a shard may have posted and not yet seen handled (≤ 1 MiB of text each). */
 export const BATCH_CREDITS = 16;
 
+/** Ctrl-C: how long a shard waits for the agreed stop position (AtMsg) before it stops where it is. */
+export const STOP_WAIT_MS = 10_000;
+
 /** A capture error as plain data (CaptureError's own fields do not survive structured clone). */
 export interface WireCaptureError {
   file: string;

@@ -13,10 +13,10 @@ import type { FilterSpec } from '../report/where.js';
 import { LineBytes } from './lines.js';
 import { ShardMerger } from './merge.js';
 import {
-  BATCH_CREDITS, fromWireError,
+  BATCH_CREDITS, fromWireError, STOP_WAIT_MS,
   type FromWorker, type ShardFormat, type ShardJob, type ToWorker, type WireResult,
 } from './protocol.js';
-import { BATCH_BYTES, runShard } from './shard.js';
+import { runShard, takeBuffer } from './shard.js';
 
 export interface ShardedOptions {
   inputs: string[];
@@ -68,8 +68,6 @@ const MAX_LEAD_PACKETS = 1 << 17;
 const MAX_HELD_LINES = 8192;
 /** How long this thread waits for a worker's next batch before it goes on (see progress()). */
 const QUIET_MS = 1000;
-/** How long a shard waits for the agreed stop position (Ctrl-C) before it stops where it is. */
-const STOP_WAIT_MS = 10_000;
 
 /**
  * The share of the flows shard 0 gets, relative to an equal share: this thread also merges and
@@ -339,10 +337,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
         }
       },
       take(need) {
-        for (let i = 0; i < localSpare.length; i++) {
-          if (localSpare[i].byteLength >= need) return Buffer.from(localSpare.splice(i, 1)[0]);
-        }
-        return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
+        return takeBuffer(localSpare, need);
       },
       progress(packets, ac) {
         poll();

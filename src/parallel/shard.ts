@@ -19,6 +19,14 @@ import { ID_HEAD, zeekKey, type BatchMsg, type ShardJob } from './protocol.js';
 const BATCH_RECORDS = 4096;
 export const BATCH_BYTES = 1 << 20;
 
+/** ShardHooks.take() from a list of returned batch buffers: the first large enough, else a fresh one. */
+export function takeBuffer(spare: ArrayBuffer[], need: number): Buffer {
+  for (let i = 0; i < spare.length; i++) {
+    if (spare[i].byteLength >= need) return Buffer.from(spare.splice(i, 1)[0]);
+  }
+  return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
+}
+
 /** Where a shard's batches go and where its text buffers come from. */
 export interface ShardHooks {
   /** Hand a batch over (the buffers in `transfer` are the receiver's from now on). */

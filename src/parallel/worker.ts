@@ -5,11 +5,9 @@
  * record costs about as much as formatting it.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { BATCH_BYTES, runShard } from './shard.js';
-import { toWireError, toWireInfo, type AtMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
+import { runShard, takeBuffer } from './shard.js';
+import { STOP_WAIT_MS, toWireError, toWireInfo, type AtMsg, type DoneMsg, type FailMsg, type ShardJob, type ToWorker } from './protocol.js';
 
-/** How long a shard waits for the agreed stop position before it stops where it is. */
-const STOP_WAIT_MS = 10_000;
 const NAP = new Int32Array(new SharedArrayBuffer(4));
 
 async function run(job: ShardJob, port: MessagePort): Promise<void> {
@@ -27,6 +25,14 @@ async function run(job: ShardJob, port: MessagePort): Promise<void> {
     else if (m.t === 'stopAt') stopAt = m.packets;
   };
   port.on('message', onMessage);
+  /** Take what the main thread has posted (at most 64 messages) off the port now, between awaits. */
+  const drain = () => {
+    for (let k = 0; k < 64; k++) {
+      const r = receiveMessageOnPort(port);
+      if (r === undefined) break;
+      onMessage(r.message as ToWorker);
+    }
+  };
   port.unref(); // the analysis keeps the thread alive, not the port
 
   const credits = new Int32Array(job.credits);
@@ -51,26 +57,13 @@ async function run(job: ShardJob, port: MessagePort): Promise<void> {
       // capture's end (tracker.finish(): no progress point, no await until every record is out) it
       // never did, and each batch took a fresh 1 MiB buffer while the returned ones piled up in the
       // port's queue (~400 MB of RSS on the 1M-SYN flood with --workers 2).
-      if (spare.length === 0) {
-        for (let k = 0; k < 64; k++) {
-          const r = receiveMessageOnPort(port);
-          if (r === undefined) break;
-          onMessage(r.message as ToWorker);
-        }
-      }
-      for (let i = 0; i < spare.length; i++) {
-        if (spare[i].byteLength >= need) return Buffer.from(spare.splice(i, 1)[0]);
-      }
-      return Buffer.from(new ArrayBuffer(Math.max(need, BATCH_BYTES)));
+      if (spare.length === 0) drain();
+      return takeBuffer(spare, need);
     },
     progress(packets, ac) {
       // The main thread's messages (buffers back, abort) arrive here between refills, when this
       // thread awaits the read; take them off the port now too.
-      for (let k = 0; k < 64; k++) {
-        const r = receiveMessageOnPort(port);
-        if (r === undefined) break;
-        onMessage(r.message as ToWorker);
-      }
+      drain();
       if (stopping && stopAt < 0) {
         // Say where we are and wait for the main thread's decision (synchronously: this is a
         // callback of the read loop; messages are taken off the port by hand meanwhile).
