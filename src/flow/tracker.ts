@@ -555,8 +555,8 @@ export class FlowTracker {
       this.table.get();
     }
     const id = this.o.idFromPacketIndex ? this.packetIndex : ++this.nextId;
-    // A TCP connection's analysers come with its second segment (attach()), unless eager.
-    const zeek = kind === Kind.TCP && this.lazy ? null : this.zeekConn(PROTO_NAMES[kind]);
+    // A TCP connection's analysers come from attach(): at its second segment, or below when eager.
+    const zeek = kind === Kind.TCP ? null : this.zeekConn(PROTO_NAMES[kind]);
     let c = this.freeConns.pop();
     if (c !== undefined) c.reset(id, kind, this.table.hash(), zeek);
     else c = new Conn(id, kind, this.table.hash(), zeek);
@@ -579,7 +579,7 @@ export class FlowTracker {
     c.startNsec = rec.tsNsec | 0;
     c.lastSec = rec.tsSec;
     c.lastNsec = rec.tsNsec | 0;
-    if (kind === Kind.TCP && zeek !== null) c.analysis = this.seqAnalysis();
+    if (kind === Kind.TCP && !this.lazy) this.attach(c);
     if (this.o.transitions) c.transitions = [];
     if (this.o.trace !== undefined && this.o.onPacket !== undefined) {
       c.traced = this.o.trace(c.id, clientEndpoint(c), serverEndpoint(c), PROTO_NAMES[kind]);
