@@ -242,6 +242,11 @@ export class ShardMerger<P> {
     return this.held;
   }
 
+  /** Shard s's latest watermark (0 before its first, Infinity once it has reported everything). */
+  markOf(s: number): number {
+    return this.last[s];
+  }
+
   /** Records received from shard s and not emitted yet. */
   waitingFrom(s: number): number {
     return this.heldBy[s];

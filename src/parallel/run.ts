@@ -106,8 +106,6 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
   let local: AnalysisResult | null = null;
   const results: (WireResult | null)[] = new Array(n).fill(null);
   const done: boolean[] = new Array(n).fill(false);
-  /** Each shard's latest watermark (Infinity once done). */
-  const marks = new Float64Array(n);
   let stuck = 0;
   let finished = 0;
   const workers: (Worker | null)[] = new Array(n).fill(null);
@@ -179,7 +177,6 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
 
     const finishShard = (s: number, st: number) => {
       done[s] = true;
-      marks[s] = Infinity;
       stuck += st;
       if (++finished === n) end(null);
       else if (at.some((x) => x !== null)) decideStop();
@@ -209,7 +206,6 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
             }
           } else for (let k = 0; k < m.n; k++) merger.record(s, m.ids[k], null);
           merger.watermark(s, m.watermark);
-          marks[s] = m.watermark;
           merger.release();
           if (m.buf !== null) {
             // The lines not written yet wait in the merge or the Reorder: copy them out, then the
@@ -252,7 +248,7 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
     };
     const slowestWorker = () => {
       let m = Infinity;
-      for (let s = 1; s < n; s++) if (marks[s] < m) m = marks[s];
+      for (let s = 1; s < n; s++) m = Math.min(m, merger.markOf(s));
       return m;
     };
 
@@ -323,9 +319,10 @@ export function analyzeSharded(o: ShardedOptions): Promise<ShardedResult> {
      * flows are merged as they come), and this shard has more lines to come.
      */
     const tooManyHeld = () => {
-      if (merger.waitingFrom(0) <= MAX_HELD_LINES || marks[0] === Infinity) return false;
+      const mine = merger.markOf(0);
+      if (merger.waitingFrom(0) <= MAX_HELD_LINES || mine === Infinity) return false;
       const w = slowestWorker();
-      return w !== Infinity && w <= marks[0];
+      return w !== Infinity && w <= mine;
     };
 
     runShard(jobOf(0), {
