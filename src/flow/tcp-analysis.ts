@@ -342,12 +342,12 @@ export class TcpSeqAnalysis {
           // kernel's RACK/TLP resends). A late original fills a gap the capture skipped over
           // ("previous segment not captured"); anything else re-sends bytes already seen.
           if (!fillsGap(F, seq, (seq + seglen + (syn || fin ? 1 : 0)) | 0)) F.cOooResent++;
-        } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
+        } else if (alreadyAcked(R, seq, seglen)) {
           n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
         } else {
           n |= Note.RETRANSMISSION;
         }
-      } else if (seglen > 0 && R.sent && R.lastack !== 0 && seqLe(seq + seglen, R.lastack)) {
+      } else if (alreadyAcked(R, seq, seglen)) {
         n |= Note.SPURIOUS_RETRANSMISSION | Note.RETRANSMISSION;
       }
     }
@@ -726,6 +726,11 @@ function addGap(F: Dir, lo: number, hi: number): void {
   g[2 * F.gapCount] = lo;
   g[2 * F.gapCount + 1] = hi;
   F.gapCount++;
+}
+
+/** Spurious retransmission: data the receiving direction (R) had already acknowledged. */
+function alreadyAcked(R: Dir, seq: number, seglen: number): boolean {
+  return seglen > 0 && R.sent !== 0 && R.lastack !== 0 && seqLe(seq + seglen, R.lastack);
 }
 
 /**
