@@ -79,6 +79,14 @@ export function run(
   return { states, events, records, transitions, tracker };
 }
 
+/**
+ * The conversations' packets merged in time order through one tracker (run()), without transitions
+ * and tracing (either keeps a TCP connection's analysers eager): the records only.
+ */
+export function runRecords(convs: Conversation | Conversation[], o: Partial<TrackerOptions> = {}): FlowRecord[] {
+  return run(convs, { transitions: false, trace: undefined, onPacket: undefined, onTransition: undefined, ...o }).records;
+}
+
 /** A capture file's records through one tracker (no transitions, no limits unless `o` sets them). */
 export async function runFile(file: string, o: Partial<TrackerOptions>): Promise<FlowRecord[]> {
   const records: FlowRecord[] = [];

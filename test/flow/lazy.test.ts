@@ -13,21 +13,17 @@ import { describe, expect, it } from 'vitest';
 import type { TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord } from '../../src/flow/types.js';
 import { Conversation } from '../../src/synth/conversation.js';
-import { fixtureCaptures, run, runFile } from './helpers.js';
+import { fixtureCaptures, runFile, runRecords } from './helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const corpus = path.resolve(root, '../shared/corpus/tcpdump');
 
 type Opts = Partial<TrackerOptions>;
 
-/** Without transitions and tracing (either keeps the analysers eager). */
-const runConvs = (convs: Conversation | Conversation[], o: Opts = {}): FlowRecord[] =>
-  run(convs, { transitions: false, trace: undefined, onPacket: undefined, onTransition: undefined, ...o }).records;
-
 /** The lazy run's records, after checking that they equal the eager run's. */
 function bothPaths(convs: Conversation | Conversation[], o: Opts = {}): FlowRecord[] {
-  const lazy = runConvs(convs, o);
-  expect(lazy).toEqual(runConvs(convs, { ...o, eagerAnalysers: true }));
+  const lazy = runRecords(convs, o);
+  expect(lazy).toEqual(runRecords(convs, { ...o, eagerAnalysers: true }));
   return lazy;
 }
 

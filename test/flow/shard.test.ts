@@ -11,19 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { shardOf, type TrackerOptions } from '../../src/flow/tracker.js';
 import type { FlowRecord } from '../../src/flow/types.js';
 import { Conversation } from '../../src/synth/conversation.js';
-import { fixtureCaptures, run, runFile } from './helpers.js';
+import { fixtureCaptures, runFile, runRecords } from './helpers.js';
 
 const root = path.resolve(__dirname, '../..');
 const corpus = path.resolve(root, '../shared/corpus/tcpdump');
 
 type Opts = Partial<TrackerOptions>;
-
-/**
- * The conversations' packets merged in time order through one tracker (test/flow/helpers.ts run()),
- * without transitions: they carry the flow id, which compare() zeroes only on the record itself.
- */
-const runConvs = (convs: Conversation[], o: Opts): FlowRecord[] =>
-  run(convs, { transitions: false, trace: undefined, onPacket: undefined, onTransition: undefined, ...o }).records;
 
 const byId = (a: FlowRecord, b: FlowRecord) => a.id - b.id;
 
@@ -97,13 +90,13 @@ describe('the shards of a run together give the records of one tracker', () => {
       else c.syn().icmp('server', 3, 1, { quoteIndex: 0 });
       convs.push(c);
     }
-    const whole = runConvs(convs, {});
+    const whole = runRecords(convs, {});
     const rejected = whole.filter((r) => r.icmpRejected).length;
     expect(rejected).toBe(40);
-    expect(compare((o) => runConvs(convs, o), 2)).toBe(42);
+    expect(compare((o) => runRecords(convs, o), 2)).toBe(42);
     // The split is real: each shard owns some of the rejected flows.
     for (let i = 0; i < 2; i++) {
-      expect(runConvs(convs, { shard: { count: 2, index: i } }).filter((r) => r.icmpRejected).length).toBeGreaterThan(0);
+      expect(runRecords(convs, { shard: { count: 2, index: i } }).filter((r) => r.icmpRejected).length).toBeGreaterThan(0);
     }
   });
 
@@ -113,7 +106,7 @@ describe('the shards of a run together give the records of one tracker', () => {
       const c = new Conversation({ start: 1_700_000_000 + i * 7, clientPort: 50000 + (i % 5), serverPort: 80 });
       convs.push(c.syn().synAck().ack().data('client', 100).data('server', 1000).fin('client').ack('server').fin('server').ack('client'));
     }
-    expect(compare((o) => runConvs(convs, { timeWait: 20, idleTimeout: 3, ...o }), 2)).toBe(30);
+    expect(compare((o) => runRecords(convs, { timeWait: 20, idleTimeout: 3, ...o }), 2)).toBe(30);
   });
 });
 
