@@ -69,7 +69,8 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       .example('$0 flows cap.pcap --format zeek > conn.log', 'a Zeek conn.log')
       .example('$0 flows cap.pcap --format csv --host 10.0.0.5 --port 443', 'CSV of the connections of 10.0.0.5 involving port 443') as unknown as Argv<FlowsArgs>,
   handler: async (a) => {
-    const filter = buildFilter(a);
+    const spec = filterSpec(a);
+    const filter = recordFilter(spec);
     const sort = a.sort !== undefined ? parseSortSpec(a.sort) : null;
     const format: Format = a.format ?? defaultFormat();
     const limit = a.limit !== undefined && a.limit > 0 ? a.limit : Infinity;
@@ -134,7 +135,7 @@ export const flowsCommand: CommandModule<object, FlowsArgs> = {
       });
       const sh = await runSharded(a, workers, {
         format: format as 'ndjson' | 'csv' | 'zeek',
-        filter: filter ? filterSpec(a) : null,
+        filter: filter ? spec : null,
         stuckAfter: a['fail-on'] === 'stuck' ? a['stuck-after'] : null,
         onLine: (id, l) => lines.push(id, l),
         controller: ac,
