@@ -192,9 +192,11 @@ export class FlowTracker {
   /** Packets given to add() so far (the current packet's 1-based index while it is processed). */
   private packetIndex = 0;
   private readonly shardCount: number;
-  /** This shard's range of unsigned key hashes, [shardLo, shardHi). */
-  private readonly shardLo: number;
-  private readonly shardHi: number;
+  private readonly shardIndex: number;
+  /** With shard weights: this shard's range of unsigned key hashes, [shardLo, shardHi). */
+  private readonly shardWeighted: boolean;
+  private readonly shardLo: number = 0;
+  private readonly shardHi: number = 0;
   /** Connections evicted by the maxConnections bound. */
   evicted = 0;
 
@@ -271,13 +273,10 @@ export class FlowTracker {
     this.wantTransitions = o.transitions || o.onTransition !== undefined;
     this.tcpLru = o.idleTimeout > 0 || o.maxConnections > 0;
     this.shardCount = o.shard?.count ?? 1;
-    const si = o.shard?.index ?? 0;
+    const si = (this.shardIndex = o.shard?.index ?? 0);
     const w = o.shard?.weights;
-    if (w === undefined) {
-      // Exactly shardOf(): (h / 2^32) · count is exact in doubles, so its floor is i iff i·2^32/count ≤ h < (i+1)·2^32/count.
-      this.shardLo = (si * 4294967296) / this.shardCount;
-      this.shardHi = si === this.shardCount - 1 ? 4294967296 : ((si + 1) * 4294967296) / this.shardCount;
-    } else {
+    this.shardWeighted = w !== undefined;
+    if (w !== undefined) {
       let lo = 0;
       for (let i = 0; i < si; i++) lo += w[i];
       this.shardLo = si === 0 ? 0 : Math.round(lo * 4294967296);
@@ -291,7 +290,7 @@ export class FlowTracker {
   private notMine(): boolean {
     if (this.shardCount <= 1) return false;
     const h = this.table.hash() >>> 0;
-    return h < this.shardLo || h >= this.shardHi;
+    return this.shardWeighted ? h < this.shardLo || h >= this.shardHi : shardOf(h, this.shardCount) !== this.shardIndex;
   }
 
   /** Open flows right now. */
