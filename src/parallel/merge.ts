@@ -70,6 +70,11 @@ export class IdRanker {
     this.marks[s] = w;
   }
 
+  /** Shard s's latest watermark (0 before its first). */
+  markOf(s: number): number {
+    return this.marks[s];
+  }
+
   /** Provisional ids ≤ this have a known rank. */
   get safe(): number {
     let m = Infinity;
@@ -116,7 +121,6 @@ export class ShardMerger<P> {
   readonly ranker: IdRanker;
   private readonly segs: Segment<P>[][];
   private readonly open: Segment<P>[];
-  private readonly last: Float64Array;
   private held = 0;
   /** Records received from each shard and not emitted yet. */
   private readonly heldBy: Int32Array;
@@ -129,7 +133,6 @@ export class ShardMerger<P> {
     this.open = Array.from({ length: shards }, (_, s) => segment<P>(s));
     this.heldBy = new Int32Array(shards);
     this.segs = Array.from({ length: shards }, () => []);
-    this.last = new Float64Array(shards);
   }
 
   /** Shard s created flows with these provisional ids (ascending, after every earlier one). */
@@ -151,10 +154,8 @@ export class ShardMerger<P> {
    * record it made by then (created() and record() before this call). A repeated mark is no news.
    */
   watermark(s: number, w: number): void {
-    if (w < this.last[s]) throw new Error(`shard merge: watermark of shard ${s} went back (${w} < ${this.last[s]})`);
-    if (w === this.last[s]) return;
-    this.last[s] = w;
-    this.ranker.watermark(s, w);
+    if (w === this.ranker.markOf(s)) return;
+    this.ranker.watermark(s, w); // throws if the mark went back
     const o = this.open[s];
     if (o.pos < o.ids.length) {
       o.mark = w;
@@ -216,7 +217,7 @@ export class ShardMerger<P> {
         if (q.length > 0 && q[0].mark !== Infinity) return; // a closed segment waits for the slowest shard
         const tail = q.length > 0 ? q[0] : this.open[s];
         if (tail.pos >= tail.ids.length) {
-          if (this.last[s] !== Infinity) return;
+          if (this.ranker.markOf(s) !== Infinity) return;
           if (q.length > 0) q.shift();
           continue;
         }
@@ -244,7 +245,7 @@ export class ShardMerger<P> {
 
   /** Shard s's latest watermark (0 before its first, Infinity once it has reported everything). */
   markOf(s: number): number {
-    return this.last[s];
+    return this.ranker.markOf(s);
   }
 
   /** Records received from shard s and not emitted yet. */
