@@ -113,12 +113,9 @@ export class Output {
   write(s: string): void {
     if (this.closed) return;
     // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair: 4 bytes for 2 units).
-    if (this.off + 3 * s.length > OUT_CAPACITY) {
-      this.flush();
-      if (3 * s.length > OUT_CAPACITY) {
-        this.sink(Buffer.from(s, 'utf8'));
-        return;
-      }
+    if (!this.room(3 * s.length)) {
+      this.sink(Buffer.from(s, 'utf8'));
+      return;
     }
     this.off += this.buf.write(s, this.off);
     if (this.off >= OUT_FLUSH) this.flush();
@@ -128,16 +125,20 @@ export class Output {
   writeBytes(b: Uint8Array, start = 0, end = b.length): void {
     if (this.closed) return;
     const n = end - start;
-    if (this.off + n > OUT_CAPACITY) {
-      this.flush();
-      if (n > OUT_CAPACITY) {
-        this.sink(Buffer.from(b.subarray(start, end)));
-        return;
-      }
+    if (!this.room(n)) {
+      this.sink(Buffer.from(b.subarray(start, end)));
+      return;
     }
     this.buf.set(b.subarray(start, end), this.off);
     this.off += n;
     if (this.off >= OUT_FLUSH) this.flush();
+  }
+
+  /** Room for n more bytes in the buffer, flushing it first if needed; false: n is more than it holds. */
+  private room(n: number): boolean {
+    if (this.off + n <= OUT_CAPACITY) return true;
+    this.flush();
+    return n <= OUT_CAPACITY;
   }
 
   flush(): void {
